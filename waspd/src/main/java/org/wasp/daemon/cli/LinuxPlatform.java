@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0-only
+package org.wasp.daemon.cli;
+
+import org.wasp.daemon.counters.LinuxPerfApi;
+import org.wasp.daemon.counters.PerfApi;
+import org.wasp.daemon.jna.LibC;
+import org.wasp.daemon.os.Affinity;
+import org.wasp.daemon.os.LinuxAffinity;
+import org.wasp.daemon.os.LinuxMemoryBinding;
+import org.wasp.daemon.os.MemoryBinding;
+import org.wasp.daemon.os.PrctlReplicationControl;
+import org.wasp.daemon.os.ProcFs;
+import org.wasp.daemon.os.ReplicationControl;
+
+/** The real thing: libc through JNA, /proc and /sys at "/". */
+public final class LinuxPlatform implements Platform {
+    @Override
+    public boolean isRoot() {
+        return LibC.get().geteuid() == 0;
+    }
+
+    @Override
+    public int selfPid() {
+        return (int) ProcessHandle.current().pid();
+    }
+
+    @Override
+    public ProcFs procFs() {
+        return ProcFs.system();
+    }
+
+    @Override
+    public ReplicationControl replication() {
+        return new PrctlReplicationControl();
+    }
+
+    @Override
+    public PerfApi perf() {
+        return new LinuxPerfApi();
+    }
+
+    @Override
+    public Affinity affinity() {
+        return new LinuxAffinity();
+    }
+
+    @Override
+    public MemoryBinding memory() {
+        return new LinuxMemoryBinding();
+    }
+}

@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0-only
+package org.wasp.daemon.cli;
+
+import ch.qos.logback.classic.Level;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.wasp.daemon.core.Daemon;
+import org.wasp.daemon.core.DaemonConfig;
+import org.wasp.daemon.core.MetricsServer;
+import org.wasp.daemon.core.StatusFile;
+import org.wasp.daemon.counters.CounterSource;
+import org.wasp.daemon.counters.Event;
+import org.wasp.daemon.counters.EventSpec;
+import org.wasp.daemon.counters.PerfApi;
+import org.wasp.daemon.counters.PerfCounterSource;
+import org.wasp.daemon.counters.RecordingCounterSource;
+import org.wasp.daemon.counters.ReplayCounterSource;
+import org.wasp.daemon.jna.Errno;
+import org.wasp.daemon.os.ProcFs;
+import org.wasp.daemon.os.ReplicationControl;
+import org.wasp.daemon.os.Topology;
+import org.wasp.daemon.policy.NodeChoice;
+import org.wasp.daemon.policy.Thresholds;
+import org.wasp.daemon.probe.PeriodicPtl;
+import org.wasp.daemon.probe.PtlProbe;
+import org.wasp.daemon.probe.PtlSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The waspd command line: parses options, checks the machine, wires the layers, runs the loop. */
+@Command(name = "waspd", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Workload-aware page-table replication: turns replication on for processes with many "
+                + "memory accesses and DTLB misses, off again when that stops, and (full mode) steers each "
+                + "thread to the fastest page-table replica."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:stopped normally (SIGTERM/SIGINT, --once, end of --replay trace, --status printed)",
+            "1:runtime error (or --status: no running daemon)",
+            "2:bad options or unreadable --replay file",
+            "3:not root (use sudo, or --dry-run)",
+            "4:kernel without page-table replication",
+            "5:PMU lacks the needed counter events (see --raw-event, --replay)"})
+public final class WaspdCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(WaspdCommand.class);
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODE", defaultValue = "1",
+            description = "1: full mode, PTL probe and thread steering (default); 0: naive mode, replication "
+                    + "only, threads use their local replica.")
+    String mode;
+
+    @Option(names = {"-x", "--exclude"}, paramLabel = "NAME",
+            description = "Never replicate processes with this comm (repeatable).")
+    List<String> excluded = new ArrayList<>();
+
+    @Option(names = "-i", paramLabel = "SECONDS", defaultValue = "10", converter = Converters.Millis.class,
+            description = "PTL matrix period in full mode (default: ${DEFAULT-VALUE} s).")
+    long ptlPeriodMs;
+
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s", converter = Converters.Millis.class,
+            description = "Sampling interval, e.g. 1s, 500ms (default: ${DEFAULT-VALUE}).")
+    long intervalMs;
+
+    @Option(names = "--pid", paramLabel = "PID", description = "Watch only this process (repeatable).")
+    List<Integer> pids = new ArrayList<>();
+
+    @Option(names = "--dry-run", description = "Decide and log, change nothing (root not required).")
+    boolean dryRun;
+
+    @Option(names = "--once", description = "Run one interval after the baseline sample, then undo and exit.")
+    boolean once;
+
+    @Option(names = "--replay", paramLabel = "FILE",
+            description = "Read counters from a trace written by --record instead of perf.")
+    Path replay;
+
+    @Option(names = "--record", paramLabel = "FILE", description = "Write every counter reading to FILE.")
+    Path record;
+
+    @Option(names = "--mar-threshold", paramLabel = "RATE", defaultValue = "10M", converter = Converters.Rate.class,
+            description = "Memory accesses per second to turn replication on (default: ${DEFAULT-VALUE}).")
+    double marThreshold;
+
+    @Option(names = "--miss-threshold", paramLabel = "FRACTION", defaultValue = "1%",
+            converter = Converters.Fraction.class,
+            description = "DTLB miss rate to turn replication on (default: ${DEFAULT-VALUE}).")
+    double missThreshold;
+
+    @Option(names = "--margin", paramLabel = "FRACTION", defaultValue = "20%", converter = Converters.Fraction.class,
+            description = "Off only below threshold x (1 - margin) (default: ${DEFAULT-VALUE}).")
+    double margin;
+
+    @Option(names = "--hold-on", paramLabel = "N", defaultValue = "3",
+            description = "Intervals above the thresholds before turning on (default: ${DEFAULT-VALUE}).")
+    int holdOn;
+
+    @Option(names = "--hold-off", paramLabel = "N", defaultValue = "3",
+            description = "Intervals below the off line before turning off (default: ${DEFAULT-VALUE}).")
+    int holdOff;
+
+    @Option(names = "--nodes", paramLabel = "all|running", defaultValue = "all",
+            description = "Replicate on all memory nodes or on the nodes the process runs on (default: "
+                    + "${DEFAULT-VALUE}).")
+    String nodes;
+
+    @Option(names = "--min-gain", paramLabel = "FRACTION", defaultValue = "10%", converter = Converters.Fraction.class,
+            description = "Steer a thread only if its PTL drops by this much (default: ${DEFAULT-VALUE}).")
+    double minGain;
+
+    @Option(names = "--adopt",
+            description = "Manage processes already replicated at start (default: leave them alone).")
+    boolean adopt;
+
+    @Option(names = "--max-threads", paramLabel = "N", defaultValue = "100000",
+            description = "Most threads to count; also capped by the descriptor limit (default: ${DEFAULT-VALUE}).")
+    int maxThreads;
+
+    @Option(names = "--raw-event", paramLabel = "EVENT=CONFIG",
+            description = "Raw PMU code for an event instead of the generic one; EVENT is one of l1d_read, "
+                    + "l1d_write, dtlb_read, dtlb_write, dtlb_read_miss, dtlb_write_miss (repeatable).")
+    Map<String, String> rawEvents = new LinkedHashMap<>();
+
+    @Option(names = "--probe-buffer-mb", paramLabel = "MB", defaultValue = "0",
+            description = "PTL probe buffer size; 0: 8x the last-level cache, at least 64 MiB (default).")
+    int probeBufferMb;
+
+    @Option(names = "--probe-steps", paramLabel = "N", defaultValue = "500000",
+            description = "Dependent loads per probe trial (default: ${DEFAULT-VALUE}).")
+    long probeSteps;
+
+    @Option(names = "--probe-trials", paramLabel = "N", defaultValue = "5",
+            description = "Timed probe trials after warm-up; the minimum is kept (default: ${DEFAULT-VALUE}).")
+    int probeTrials;
+
+    @Option(names = "--status", description = "Print the running daemon's status and exit.")
+    boolean status;
+
+    @Option(names = "--status-file", paramLabel = "FILE", defaultValue = "/run/waspd/status.json",
+            description = "Where the daemon writes its status (default: ${DEFAULT-VALUE}).")
+    Path statusFile;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Serve Prometheus metrics on http://BIND:PORT/metrics.")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+            description = "Address for --metrics-port (default: ${DEFAULT-VALUE}).")
+    String metricsBind;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log per-process figures every interval.")
+    boolean verbose;
+
+    @Option(names = {"-q", "--quiet"}, description = "Log warnings and errors only.")
+    boolean quiet;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final Platform platform;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
+
+    public WaspdCommand(Platform platform) {
+        this.platform = platform;
+    }
+
+    /** The configured command line: one-line messages for user errors, exit codes from {@link ExitCodes}. */
+    public static CommandLine commandLine(Platform platform) {
+        CommandLine cl = new CommandLine(new WaspdCommand(platform));
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            if (ex instanceof UserError u) {
+                err.println("waspd: " + u.getMessage());
+                return u.exitCode();
+            }
+            err.println("waspd: " + ex);
+            if (((WaspdCommand) cmd.getCommand()).verbose) {
+                ex.printStackTrace(err);
+            } else {
+                err.println("waspd: (run with --verbose for the stack trace)");
+            }
+            return ExitCodes.RUNTIME;
+        });
+        cl.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("waspd: " + ex.getMessage());
+            err.println("Try 'waspd --help' for the options.");
+            return ExitCodes.USAGE;
+        });
+        return cl;
+    }
+
+    /** Asks a running loop to stop (what SIGTERM does). */
+    public void requestStop() {
+        stop.countDown();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        configureLogging();
+        if (status) {
+            return printStatus();
+        }
+        DaemonConfig cfg = config();
+        if (!dryRun && !platform.isRoot()) {
+            throw new UserError(ExitCodes.NOT_ROOT,
+                    "must run as root to change page-table replication (use sudo, or --dry-run to only log decisions)");
+        }
+        ReplicationControl control = platform.replication();
+        String cause = control.unavailabilityCause();
+        if (cause != null) {
+            if (!dryRun) {
+                throw new UserError(ExitCodes.NO_REPLICATION, cause + "; boot a WASP kernel (or use --dry-run)");
+            }
+            LOG.warn("{} (dry run: continuing)", cause);
+        }
+        ProcFs proc = platform.procFs();
+        Topology topology = proc.topology();
+        CounterSource counters = openCounters();
+        PtlSource ptl = null;
+        MetricsServer metrics = null;
+        Daemon daemon = null;
+        StatusFile sf = new StatusFile(statusFile);
+        try {
+            if (record != null) {
+                counters = new RecordingCounterSource(counters, record);
+            }
+            if (cfg.full()) {
+                ptl = startProbe(topology, proc);
+            }
+            daemon = new Daemon(cfg, proc, counters, control, ptl, topology, platform.selfPid());
+            final Daemon d = daemon;
+            if (metricsPort != null) {
+                metrics = new MetricsServer(metricsBind, metricsPort, d::snapshot);
+                LOG.info("metrics on http://{}:{}/metrics", metricsBind, metrics.port());
+            }
+            installStopHandlers(d);
+            LOG.info("waspd {} started: {} mode{}, interval {} ms, {} node(s) with memory {}",
+                    VersionProvider.version(), cfg.full() ? "full" : "naive", dryRun ? " (dry run)" : "",
+                    intervalMs, topology.memoryNodes().cardinality(), topology.memoryNodes());
+            d.start();
+            loop(d, sf);
+            return ExitCodes.OK;
+        } catch (IOException e) {
+            throw new UserError(ExitCodes.RUNTIME, e.getMessage());
+        } finally {
+            if (daemon != null) {
+                daemon.undo();
+            } else {
+                counters.close();
+            }
+            sf.delete();
+            if (metrics != null) {
+                metrics.close();
+            }
+            if (ptl != null) {
+                ptl.close();
+            }
+            finished.countDown();
+        }
+    }
+
+    private void loop(Daemon d, StatusFile sf) throws InterruptedException {
+        // The first tick only takes the baseline sample; --once runs one more to decide on.
+        int ticks = 0;
+        boolean statusWarned = false;
+        while (stop.getCount() > 0) {
+            d.tick();
+            ticks++;
+            try {
+                sf.write(d.snapshot());
+            } catch (IOException e) {
+                if (!statusWarned) {
+                    statusWarned = true;
+                    LOG.warn("cannot write status file {}: {}", sf.path(), e.getMessage());
+                }
+            }
+            if ((once && ticks >= 2) || d.sourceExhausted()) {
+                break;
+            }
+            stop.await(intervalMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void installStopHandlers(Daemon d) {
+        Signals.onTerminate(this::requestStop);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            requestStop();
+            try {
+                if (!finished.await(10, TimeUnit.SECONDS)) {
+                    d.undo();
+                }
+            } catch (InterruptedException e) {
+                d.undo();
+            }
+        }, "waspd-shutdown"));
+    }
+
+    private DaemonConfig config() {
+        if (!mode.equals("0") && !mode.equals("1")) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "MODE must be 1 (full) or 0 (naive), not '" + mode + "'");
+        }
+        NodeChoice nc;
+        try {
+            nc = NodeChoice.valueOf(nodes.toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--nodes must be 'all' or 'running'");
+        }
+        Thresholds t;
+        try {
+            t = new Thresholds(marThreshold, missThreshold, margin, holdOn, holdOff);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (maxThreads < 1 || probeSteps < 1 || probeTrials < 1 || probeBufferMb < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--max-threads, --probe-steps and --probe-trials must be >= 1, --probe-buffer-mb >= 0");
+        }
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--metrics-port must be in 0..65535");
+        }
+        if (replay != null && record != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--replay and --record exclude each other");
+        }
+        rawOverrides();
+        return new DaemonConfig(mode.equals("1"), new LinkedHashSet<>(excluded), new LinkedHashSet<>(pids), dryRun,
+                adopt, t, nc, minGain);
+    }
+
+    private Map<Event, Long> rawOverrides() {
+        Map<Event, Long> m = new EnumMap<>(Event.class);
+        for (Map.Entry<String, String> e : rawEvents.entrySet()) {
+            Event ev = Event.byKey(e.getKey());
+            if (ev == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "unknown event '" + e.getKey() + "' in --raw-event");
+            }
+            String v = e.getValue().trim().toLowerCase();
+            try {
+                m.put(ev, v.startsWith("0x") ? Long.parseUnsignedLong(v.substring(2), 16)
+                        : v.startsWith("r") ? Long.parseUnsignedLong(v.substring(1), 16) : Long.parseLong(v));
+            } catch (NumberFormatException ex) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--raw-event " + e.getKey() + ": '" + e.getValue() + "' is not a number (0x1d0, r1d0, 464)");
+            }
+        }
+        return m;
+    }
+
+    private CounterSource openCounters() {
+        if (replay != null) {
+            try {
+                ReplayCounterSource r = ReplayCounterSource.open(replay);
+                LOG.info("replaying {} intervals from {}", r.intervals(), replay);
+                return r;
+            } catch (NoSuchFileException e) {
+                throw new UserError(ExitCodes.USAGE, "--replay: no such file " + replay);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new UserError(ExitCodes.USAGE, "--replay " + replay + ": " + e.getMessage());
+            }
+        }
+        PerfApi api = platform.perf();
+        Map<Event, EventSpec> specs = EventSpec.resolve(rawOverrides());
+        Map<Event, String> missing = PerfCounterSource.missingEvents(api, specs);
+        if (!missing.isEmpty()) {
+            boolean forbidden = missing.values().stream().allMatch(
+                    v -> v.equals(Errno.name(Errno.EACCES)) || v.equals(Errno.name(Errno.EPERM)));
+            if (forbidden) {
+                throw new UserError(ExitCodes.NO_EVENTS, "perf_event_open is not allowed here (" + missing.values()
+                        .iterator().next() + "): run as root or lower /proc/sys/kernel/perf_event_paranoid");
+            }
+            List<String> names = new ArrayList<>();
+            missing.forEach((e, why) -> names.add(specs.get(e).describe() + ": " + why));
+            throw new UserError(ExitCodes.NO_EVENTS, "the PMU cannot count " + String.join(", ", names)
+                    + "; give raw codes with --raw-event EVENT=0xCODE, or try the policy on a trace with --replay FILE");
+        }
+        return new PerfCounterSource(api, specs, maxThreads);
+    }
+
+    private PtlSource startProbe(Topology topology, ProcFs proc) {
+        long buf = probeBufferMb > 0 ? probeBufferMb * (1L << 20) : PtlProbe.bufferFor(proc.lastLevelCacheBytes());
+        PtlProbe probe = new PtlProbe(topology, platform.affinity(), platform.memory(), buf, probeSteps, probeTrials);
+        LOG.info("PTL probe every {} ms over {} MiB per node pair", ptlPeriodMs, buf >> 20);
+        return new PeriodicPtl(probe, ptlPeriodMs);
+    }
+
+    private int printStatus() {
+        StatusFile sf = new StatusFile(statusFile);
+        try {
+            spec.commandLine().getOut().print(sf.read());
+            spec.commandLine().getOut().flush();
+            return ExitCodes.OK;
+        } catch (NoSuchFileException e) {
+            throw new UserError(ExitCodes.RUNTIME, "no running waspd (no status file " + statusFile + ")");
+        } catch (IOException e) {
+            throw new UserError(ExitCodes.RUNTIME, "cannot read " + statusFile + ": " + e.getMessage());
+        }
+    }
+
+    private void configureLogging() {
+        org.slf4j.Logger root = LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        if (root instanceof ch.qos.logback.classic.Logger lb) {
+            if (verbose) {
+                lb.setLevel(Level.DEBUG);
+            } else if (quiet) {
+                lb.setLevel(Level.WARN);
+            }
+        }
+    }
+}

@@ -1,0 +1,456 @@
+// SPDX-License-Identifier: GPL-2.0-only
+package org.wasp.daemon.core;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.wasp.daemon.counters.CounterSource;
+import org.wasp.daemon.counters.ProcessSample;
+import org.wasp.daemon.jna.Errno;
+import org.wasp.daemon.os.OsException;
+import org.wasp.daemon.os.ProcFs;
+import org.wasp.daemon.os.ReplicationControl;
+import org.wasp.daemon.os.Topology;
+import org.wasp.daemon.os.parse.CpuList;
+import org.wasp.daemon.os.parse.MitosisStatus;
+import org.wasp.daemon.os.parse.ProcStat;
+import org.wasp.daemon.policy.Hysteresis;
+import org.wasp.daemon.policy.MetricsCalculator;
+import org.wasp.daemon.policy.PtlMatrix;
+import org.wasp.daemon.policy.Steering;
+import org.wasp.daemon.policy.Verdict;
+import org.wasp.daemon.probe.PtlSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sampling loop. Each {@link #tick()}: find the processes to watch in /proc, read their
+ * threads' counters, compute MAR and miss rate, let each process's hysteresis decide, apply
+ * replication changes, and in full mode steer the threads of replicated processes by the
+ * latest PTL matrix. {@link #undo()} returns everything the daemon changed to how it found it.
+ * Not thread-safe: one thread ticks; {@link #snapshot()} may be read from others.
+ */
+public final class Daemon {
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+    private final DaemonConfig cfg;
+    private final ProcFs proc;
+    private final CounterSource counters;
+    private final ReplicationControl control;
+    private final PtlSource ptl;
+    private final Topology topology;
+    private final int selfPid;
+
+    private final Map<Integer, TrackedProcess> tracked = new TreeMap<>();
+    /** Replicated before the daemon started and not adopted: never touched. */
+    private final Set<Integer> leftAlone = new HashSet<>();
+    /** Processes the daemon may not count or change (EPERM/EACCES), reported once. */
+    private final Set<Integer> denied = new HashSet<>();
+    private boolean kernelRefusalReported;
+    private boolean undone;
+    private long enables;
+    private long disables;
+    private long steers;
+    private volatile StatusSnapshot snapshot;
+
+    /**
+     * @param ptl latest PTL matrix; ignored in naive mode
+     */
+    public Daemon(DaemonConfig cfg, ProcFs proc, CounterSource counters, ReplicationControl control, PtlSource ptl,
+                  Topology topology, int selfPid) {
+        this.cfg = cfg;
+        this.proc = proc;
+        this.counters = counters;
+        this.control = control;
+        this.ptl = ptl;
+        this.topology = topology;
+        this.selfPid = selfPid;
+        this.snapshot = StatusSnapshot.empty(modeName(), cfg.dryRun());
+    }
+
+    private String modeName() {
+        return cfg.full() ? "full" : "naive";
+    }
+
+    /**
+     * Learns from /proc/mitosis_status what is replicated already. Without --adopt those
+     * processes are left alone for the daemon's whole life; with it they are managed, start in
+     * the "on" state, and get their original replication and steering back at shutdown.
+     */
+    public void start() {
+        Optional<MitosisStatus> st = proc.mitosisStatus();
+        if (st.isEmpty()) {
+            LOG.info("no /proc/mitosis_status: assuming nothing is replicated yet");
+            return;
+        }
+        for (MitosisStatus.Entry e : st.get().processes()) {
+            if (!cfg.adopt()) {
+                leftAlone.add(e.pid());
+                LOG.info("pid {} ({}) already replicated on nodes {}: leaving it alone (use --adopt to manage it)",
+                        e.pid(), e.comm(), CpuList.format(e.nodes()));
+                continue;
+            }
+            long mask;
+            try {
+                mask = control.replication(e.pid());
+            } catch (OsException ex) {
+                if (!ex.vanished()) {
+                    LOG.warn("cannot adopt pid {} ({}): {}", e.pid(), e.comm(), ex.getMessage());
+                }
+                continue;
+            }
+            TrackedProcess p = new TrackedProcess(e.pid(), e.comm(), new Hysteresis(cfg.thresholds(), mask != 0), mask);
+            p.pgdNode = e.pgdNode();
+            if (e.forcedThreads() > 0) {
+                for (int tid : proc.tasks(e.pid())) {
+                    try {
+                        int n = control.steeredNode(tid);
+                        if (n != ReplicationControl.AUTO) {
+                            p.originalSteering.put(tid, n);
+                            p.steered.put(tid, n);
+                        }
+                    } catch (OsException ignored) {
+                        // Thread gone: nothing to restore.
+                    }
+                }
+            }
+            tracked.put(e.pid(), p);
+            LOG.info("pid {} ({}) already replicated (mask {}): adopted", e.pid(), e.comm(), mask);
+        }
+    }
+
+    /** One sampling interval. */
+    public void tick() {
+        counters.beginInterval();
+        for (TrackedProcess p : tracked.values()) {
+            p.seen = false;
+        }
+        for (Map.Entry<Integer, String> e : candidates().entrySet()) {
+            observe(e.getKey(), e.getValue());
+        }
+        List<Integer> gone = new ArrayList<>();
+        for (TrackedProcess p : tracked.values()) {
+            if (!p.seen) {
+                gone.add(p.pid);
+            }
+        }
+        for (int pid : gone) {
+            forget(pid);
+        }
+        if (cfg.full()) {
+            steerAll();
+        }
+        snapshot = buildSnapshot();
+    }
+
+    /** Processes to watch now: pid to comm. */
+    private Map<Integer, String> candidates() {
+        Map<Integer, String> out = new LinkedHashMap<>();
+        Iterable<Integer> pids = cfg.pids().isEmpty() ? proc.pids() : new java.util.TreeSet<>(cfg.pids());
+        for (int pid : pids) {
+            if (pid == selfPid || leftAlone.contains(pid) || denied.contains(pid)) {
+                continue;
+            }
+            Optional<ProcStat> st = proc.stat(pid);
+            if (st.isEmpty() || st.get().kernelThread()) {
+                continue;
+            }
+            out.put(pid, st.get().comm());
+        }
+        if (cfg.dryRun()) {
+            // Offline policy trials: traced processes that do not exist here are evaluated too.
+            counters.tracedProcesses().forEach((pid, comm) -> {
+                if (!out.containsKey(pid) && !out.containsValue(comm)
+                        && (cfg.pids().isEmpty() || cfg.pids().contains(pid))) {
+                    out.put(pid, comm);
+                }
+            });
+        }
+        return out;
+    }
+
+    private void observe(int pid, String comm) {
+        TrackedProcess p = tracked.get(pid);
+        if (cfg.excluded().contains(comm)) {
+            if (p != null) {
+                LOG.info("pid {} is now {} (excluded): returning it to how it was", pid, comm);
+                restore(p);
+                forget(pid);
+            }
+            return;
+        }
+        if (p == null) {
+            p = new TrackedProcess(pid, comm, new Hysteresis(cfg.thresholds(), false), 0);
+            tracked.put(pid, p);
+        }
+        p.seen = true;
+        p.comm = comm;
+        List<Integer> tids = proc.tasks(pid);
+        ProcessSample s;
+        try {
+            s = counters.poll(pid, comm, tids);
+        } catch (OsException ex) {
+            if (ex.denied()) {
+                reportDenied(p, ex);
+            }
+            forget(pid);
+            return;
+        }
+        if (p.last != null) {
+            p.metrics = MetricsCalculator.compute(p.last, s);
+            Verdict v = p.hysteresis.step(p.metrics);
+            LOG.debug("pid {}: {} ({} threads, coverage {})", p.label(), p.metrics.describe(), p.metrics.threads(),
+                    String.format("%.2f", p.metrics.coverage()));
+            if (v.action() == Verdict.Action.ENABLE) {
+                enable(p, tids, v);
+            } else if (v.action() == Verdict.Action.DISABLE) {
+                disable(p, v);
+            }
+        }
+        p.last = s;
+    }
+
+    private void enable(TrackedProcess p, List<Integer> tids, Verdict v) {
+        long mask = cfg.nodeChoice().mask(runningNodes(p.pid, tids), topology.memoryNodes());
+        LOG.info("pid {}: replication off -> on (nodes {}){}: {}", p.label(), maskName(mask), dry(), v.reason());
+        if (cfg.dryRun()) {
+            p.mask = mask;
+            enables++;
+            return;
+        }
+        if (apply(p, mask)) {
+            p.mask = mask;
+            p.changed = true;
+            enables++;
+        } else {
+            p.hysteresis.reset(false);
+        }
+    }
+
+    private void disable(TrackedProcess p, Verdict v) {
+        LOG.info("pid {}: replication on -> off{}: {}", p.label(), dry(), v.reason());
+        if (!cfg.dryRun()) {
+            unsteer(p, false);
+            if (!apply(p, ReplicationControl.OFF)) {
+                p.hysteresis.reset(true);
+                return;
+            }
+            p.changed = true;
+        } else {
+            p.steered.clear();
+        }
+        p.mask = ReplicationControl.OFF;
+        disables++;
+    }
+
+    /** prctl with the error policy; true when it took effect. */
+    private boolean apply(TrackedProcess p, long mask) {
+        try {
+            control.setReplication(p.pid, mask);
+            return true;
+        } catch (OsException ex) {
+            if (ex.vanished()) {
+                return false;
+            }
+            if (ex.denied()) {
+                reportDenied(p, ex);
+            } else if (ex.errno() == Errno.EINVAL) {
+                if (!kernelRefusalReported) {
+                    kernelRefusalReported = true;
+                    LOG.error("kernel refused replication for pid {} (EINVAL): {}", p.label(), ex.getMessage());
+                }
+            } else {
+                LOG.warn("pid {}: {}", p.label(), ex.getMessage());
+            }
+            return false;
+        }
+    }
+
+    private void reportDenied(TrackedProcess p, OsException ex) {
+        if (denied.add(p.pid)) {
+            LOG.warn("pid {}: permission denied ({}); ignoring this process from now on", p.label(), ex.getMessage());
+        }
+    }
+
+    /** Nodes of the CPUs the threads last ran on. */
+    private BitSet runningNodes(int pid, List<Integer> tids) {
+        BitSet nodes = new BitSet();
+        for (int tid : tids) {
+            proc.taskStat(pid, tid).ifPresent(st -> {
+                int n = topology.nodeOfCpu(st.processor());
+                if (n >= 0) {
+                    nodes.set(n);
+                }
+            });
+        }
+        return nodes;
+    }
+
+    private void steerAll() {
+        Optional<PtlMatrix> m = ptl == null ? Optional.empty() : ptl.latest();
+        if (m.isEmpty()) {
+            return;
+        }
+        for (TrackedProcess p : tracked.values()) {
+            if (p.mask != ReplicationControl.OFF) {
+                steer(p, m.get());
+            }
+        }
+    }
+
+    private void steer(TrackedProcess p, PtlMatrix m) {
+        BitSet replicas = p.mask == ReplicationControl.ALL_NODES ? topology.memoryNodes() : CpuList.fromMask(p.mask);
+        Set<Integer> live = new HashSet<>();
+        for (int tid : proc.tasks(p.pid)) {
+            Optional<ProcStat> st = proc.taskStat(p.pid, tid);
+            if (st.isEmpty()) {
+                continue;
+            }
+            live.add(tid);
+            int cpuNode = topology.nodeOfCpu(st.get().processor());
+            if (cpuNode < 0) {
+                continue;
+            }
+            int auto = defaultNode(p, cpuNode, replicas);
+            int forced = p.steered.getOrDefault(tid, ReplicationControl.AUTO);
+            int current = forced == ReplicationControl.AUTO ? auto : forced;
+            int target = Steering.choose(m, cpuNode, replicas, current, cfg.minGain());
+            int want = target == auto ? ReplicationControl.AUTO : target;
+            if (want == forced) {
+                continue;
+            }
+            LOG.info("pid {} tid {}: page tables from node {} -> {} (runs on node {}, PTL {} ns -> {} ns){}",
+                    p.label(), tid, current, target, cpuNode, fmt(m.at(cpuNode, current)), fmt(m.at(cpuNode, target)),
+                    dry());
+            if (!cfg.dryRun()) {
+                try {
+                    control.steer(tid, want);
+                } catch (OsException ex) {
+                    if (ex.denied()) {
+                        reportDenied(p, ex);
+                    } else if (!ex.vanished()) {
+                        LOG.warn("pid {} tid {}: {}", p.label(), tid, ex.getMessage());
+                    }
+                    continue;
+                }
+            }
+            if (want == ReplicationControl.AUTO) {
+                p.steered.remove(tid);
+            } else {
+                p.steered.put(tid, want);
+            }
+            steers++;
+        }
+        p.steered.keySet().retainAll(live);
+    }
+
+    /** The replica a thread reads without steering: the local one, else the primary, else the first replica. */
+    private static int defaultNode(TrackedProcess p, int cpuNode, BitSet replicas) {
+        if (replicas.get(cpuNode)) {
+            return cpuNode;
+        }
+        if (p.pgdNode >= 0) {
+            return p.pgdNode;
+        }
+        int first = replicas.nextSetBit(0);
+        return first >= 0 ? first : cpuNode;
+    }
+
+    /** Puts back forced nodes; with {@code toOriginal} the ones found at adoption, else auto. */
+    private void unsteer(TrackedProcess p, boolean toOriginal) {
+        for (Map.Entry<Integer, Integer> e : new HashMap<>(p.steered).entrySet()) {
+            int back = toOriginal ? p.originalSteering.getOrDefault(e.getKey(), ReplicationControl.AUTO)
+                    : ReplicationControl.AUTO;
+            if (back == e.getValue()) {
+                continue;
+            }
+            try {
+                control.steer(e.getKey(), back);
+            } catch (OsException ex) {
+                if (!ex.vanished()) {
+                    LOG.warn("pid {} tid {}: could not return thread to node {}: {}", p.label(), e.getKey(), back,
+                            ex.getMessage());
+                }
+            }
+        }
+        p.steered.clear();
+    }
+
+    /** Restores one process to the state found at start. */
+    private void restore(TrackedProcess p) {
+        if (cfg.dryRun()) {
+            return;
+        }
+        unsteer(p, true);
+        if (p.changed && p.mask != p.originalMask) {
+            try {
+                control.setReplication(p.pid, p.originalMask);
+                LOG.info("pid {}: replication restored to {}", p.label(),
+                        p.originalMask == 0 ? "off" : "mask " + p.originalMask);
+            } catch (OsException ex) {
+                if (!ex.vanished()) {
+                    LOG.warn("pid {}: could not restore replication: {}", p.label(), ex.getMessage());
+                }
+            }
+        }
+    }
+
+    private void forget(int pid) {
+        tracked.remove(pid);
+        counters.release(pid);
+    }
+
+    /**
+     * Undoes what the daemon did (replication it changed, threads it steered) and closes every
+     * counter. Safe to call more than once.
+     */
+    public synchronized void undo() {
+        if (undone) {
+            return;
+        }
+        undone = true;
+        for (TrackedProcess p : tracked.values()) {
+            restore(p);
+        }
+        counters.close();
+        LOG.info("stopped: replication and steering changes undone, counters closed");
+    }
+
+    public StatusSnapshot snapshot() {
+        return snapshot;
+    }
+
+    public boolean sourceExhausted() {
+        return counters.exhausted();
+    }
+
+    private StatusSnapshot buildSnapshot() {
+        List<StatusSnapshot.Proc> procs = new ArrayList<>();
+        for (TrackedProcess p : tracked.values()) {
+            procs.add(new StatusSnapshot.Proc(p.pid, p.comm, p.metrics.mar(), p.metrics.missRate(), p.mask, p.changed,
+                    Map.copyOf(p.steered)));
+        }
+        PtlMatrix m = cfg.full() && ptl != null ? ptl.latest().orElse(null) : null;
+        return new StatusSnapshot(System.currentTimeMillis(), selfPid, modeName(), cfg.dryRun(),
+                counters.monitoredThreads(), procs, m, enables, disables, steers);
+    }
+
+    private String dry() {
+        return cfg.dryRun() ? " [dry run]" : "";
+    }
+
+    private static String maskName(long mask) {
+        return mask == ReplicationControl.ALL_NODES ? "all" : CpuList.format(CpuList.fromMask(mask));
+    }
+
+    private static String fmt(double v) {
+        return String.format("%.0f", v);
+    }
+}

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0-only
+package org.wasp.daemon.core;
+
+import java.util.Set;
+import org.wasp.daemon.policy.NodeChoice;
+import org.wasp.daemon.policy.Thresholds;
+
+/**
+ * What the daemon loop does.
+ *
+ * @param full       full mode (PTL probe and steering) rather than naive mode
+ * @param excluded   comm names never replicated (-x)
+ * @param pids       processes to watch; empty: every user process
+ * @param dryRun     decide and log, change nothing
+ * @param adopt      manage processes that were already replicated at start
+ * @param minGain    fraction of PTL a move must save
+ */
+public record DaemonConfig(boolean full, Set<String> excluded, Set<Integer> pids, boolean dryRun, boolean adopt,
+                           Thresholds thresholds, NodeChoice nodeChoice, double minGain) {
+
+    public static DaemonConfig defaults() {
+        return new DaemonConfig(true, Set.of(), Set.of(), false, false, Thresholds.DEFAULTS, NodeChoice.ALL, 0.1);
+    }
+
+    public DaemonConfig withDryRun(boolean d) {
+        return new DaemonConfig(full, excluded, pids, d, adopt, thresholds, nodeChoice, minGain);
+    }
+
+    public DaemonConfig withExcluded(Set<String> x) {
+        return new DaemonConfig(full, x, pids, dryRun, adopt, thresholds, nodeChoice, minGain);
+    }
+
+    public DaemonConfig withFull(boolean f) {
+        return new DaemonConfig(f, excluded, pids, dryRun, adopt, thresholds, nodeChoice, minGain);
+    }
+
+    public DaemonConfig withAdopt(boolean a) {
+        return new DaemonConfig(full, excluded, pids, dryRun, a, thresholds, nodeChoice, minGain);
+    }
+
+    public DaemonConfig withThresholds(Thresholds t) {
+        return new DaemonConfig(full, excluded, pids, dryRun, adopt, t, nodeChoice, minGain);
+    }
+
+    public DaemonConfig withNodeChoice(NodeChoice n) {
+        return new DaemonConfig(full, excluded, pids, dryRun, adopt, thresholds, n, minGain);
+    }
+
+    public DaemonConfig withPids(Set<Integer> p) {
+        return new DaemonConfig(full, excluded, p, dryRun, adopt, thresholds, nodeChoice, minGain);
+    }
+}

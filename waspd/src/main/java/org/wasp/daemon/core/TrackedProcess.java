@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0-only
+package org.wasp.daemon.core;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.wasp.daemon.counters.ProcessSample;
+import org.wasp.daemon.policy.Hysteresis;
+import org.wasp.daemon.policy.ProcessMetrics;
+
+/** The daemon's memory of one process: policy state, last sample, what it changed. */
+final class TrackedProcess {
+    final int pid;
+    String comm;
+    final Hysteresis hysteresis;
+    ProcessSample last;
+    ProcessMetrics metrics = ProcessMetrics.NONE;
+    /** Replication mask now in force as far as the daemon knows (0: off). */
+    long mask;
+    /** Mask found at start (adopted processes), restored on shutdown. */
+    final long originalMask;
+    /** The daemon changed this process's replication and must restore originalMask on shutdown. */
+    boolean changed;
+    /** Primary page-table node from /proc/mitosis_status, -1 if unknown. */
+    int pgdNode = -1;
+    /** Threads the daemon forced to a node: tid to node. */
+    final Map<Integer, Integer> steered = new HashMap<>();
+    /** Forced nodes found at adoption, restored on shutdown: tid to node. */
+    final Map<Integer, Integer> originalSteering = new HashMap<>();
+    boolean seen;
+
+    TrackedProcess(int pid, String comm, Hysteresis h, long originalMask) {
+        this.pid = pid;
+        this.comm = comm;
+        this.hysteresis = h;
+        this.originalMask = originalMask;
+        this.mask = originalMask;
+    }
+
+    String label() {
+        return pid + " (" + comm + ")";
+    }
+}

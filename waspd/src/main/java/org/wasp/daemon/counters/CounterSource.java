@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0-only
+package org.wasp.daemon.counters;
+
+import java.util.Collection;
+import java.util.Map;
+import org.wasp.daemon.os.OsException;
+
+/**
+ * Where per-thread counter readings come from: perf_event_open ({@link PerfCounterSource})
+ * or a recorded trace ({@link ReplayCounterSource}).
+ */
+public interface CounterSource extends AutoCloseable {
+
+    /** Starts an interval; returns its timestamp in nanoseconds. */
+    long beginInterval();
+
+    /**
+     * Cumulative readings for process {@code pid}. Counters are opened for threads of
+     * {@code tids} seen for the first time and closed for threads no longer listed.
+     *
+     * @throws OsException when counting the process is not allowed ({@link OsException#denied()})
+     */
+    ProcessSample poll(int pid, String comm, Collection<Integer> tids) throws OsException;
+
+    /** Stops counting {@code pid} and closes its counters. */
+    void release(int pid);
+
+    /** Threads currently counted. */
+    int monitoredThreads();
+
+    /** Processes known to the source itself (a trace), pid to comm; empty for live counters. */
+    default Map<Integer, String> tracedProcesses() {
+        return Map.of();
+    }
+
+    /** True when a finite source (a trace) has no more intervals. */
+    default boolean exhausted() {
+        return false;
+    }
+
+    /** Closes every counter. */
+    @Override
+    void close();
+}

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0-only
+package org.wasp.daemon.jna;
+
+/** System call numbers that glibc does not wrap, per architecture; and WASP's prctl options. */
+public final class Syscalls {
+    private Syscalls() {
+    }
+
+    public static final boolean ARM64 = "aarch64".equals(System.getProperty("os.arch"));
+
+    /** 298 on x86-64, 241 on arm64. */
+    public static final long PERF_EVENT_OPEN = ARM64 ? 241 : 298;
+    /** 237 on x86-64, 235 on arm64. */
+    public static final long MBIND = ARM64 ? 235 : 237;
+    /** 186 on x86-64, 178 on arm64. */
+    public static final long GETTID = ARM64 ? 178 : 186;
+
+    /** WASP prctl options (kernel-patches/): set/get replication of a process, force/get a thread's replica node. */
+    public static final int PR_SET_PGTABLE_REPL = 100;
+    public static final int PR_GET_PGTABLE_REPL = 101;
+    public static final int PR_SET_PGTABLE_REPL_NODE = 102;
+    public static final int PR_GET_PGTABLE_REPL_NODE = 103;
+
+    /** perf_event_open flag: close-on-exec descriptor. */
+    public static final long PERF_FLAG_FD_CLOEXEC = 1L << 3;
+
+    /** mbind mode. */
+    public static final int MPOL_BIND = 2;
+    /** mbind flags: move pages already present that do not follow the policy. */
+    public static final int MPOL_MF_STRICT = 1;
+    public static final int MPOL_MF_MOVE = 1 << 1;
+}

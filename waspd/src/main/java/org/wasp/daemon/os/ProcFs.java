@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0-only
+package org.wasp.daemon.os;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.wasp.daemon.os.parse.CpuList;
+import org.wasp.daemon.os.parse.MitosisStatus;
+import org.wasp.daemon.os.parse.NodeMeminfo;
+import org.wasp.daemon.os.parse.ProcStat;
+import org.wasp.daemon.os.parse.ProcStatus;
+
+/**
+ * Reads /proc and /sys below a root directory ("/" in production, a fixture tree in tests).
+ * Reading is here; parsing is in {@code os.parse}. A process or thread that vanishes while
+ * being read gives an empty result, never an exception.
+ */
+public class ProcFs {
+    private static final Pattern NODE_DIR = Pattern.compile("node(\\d+)");
+    private final Path root;
+
+    public ProcFs(Path root) {
+        this.root = root;
+    }
+
+    public static ProcFs system() {
+        return new ProcFs(Path.of("/"));
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Process ids in /proc. */
+    public List<Integer> pids() {
+        return numericEntries(root.resolve("proc"));
+    }
+
+    /** Thread ids of {@code pid}; empty if it vanished. */
+    public List<Integer> tasks(int pid) {
+        return numericEntries(root.resolve("proc").resolve(Integer.toString(pid)).resolve("task"));
+    }
+
+    public Optional<ProcStat> stat(int pid) {
+        return firstLine(root.resolve("proc/" + pid + "/stat")).map(ProcStat::parse);
+    }
+
+    public Optional<ProcStat> taskStat(int pid, int tid) {
+        return firstLine(root.resolve("proc/" + pid + "/task/" + tid + "/stat")).map(ProcStat::parse);
+    }
+
+    public Optional<BitSet> cpusAllowed(int pid) {
+        return lines(root.resolve("proc/" + pid + "/status")).flatMap(ProcStatus::cpusAllowed);
+    }
+
+    /** /proc/mitosis_status, empty when the kernel has none. */
+    public Optional<MitosisStatus> mitosisStatus() {
+        return lines(root.resolve("proc/mitosis_status")).map(MitosisStatus::parse);
+    }
+
+    /**
+     * Node layout from /sys/devices/system/node. Without node directories (a kernel without
+     * NUMA) there is one node 0 with the online CPUs.
+     */
+    public Topology topology() {
+        Path nodeDir = root.resolve("sys/devices/system/node");
+        TreeMap<Integer, BitSet> cpus = new TreeMap<>();
+        TreeMap<Integer, Long> memKb = new TreeMap<>();
+        for (Path p : list(nodeDir)) {
+            Matcher m = NODE_DIR.matcher(p.getFileName().toString());
+            if (!m.matches()) {
+                continue;
+            }
+            int node = Integer.parseInt(m.group(1));
+            cpus.put(node, firstLine(p.resolve("cpulist")).map(CpuList::parse).orElseGet(BitSet::new));
+            memKb.put(node, lines(p.resolve("meminfo")).map(NodeMeminfo::memTotalKb).orElse(0L));
+        }
+        if (cpus.isEmpty()) {
+            BitSet online = firstLine(root.resolve("sys/devices/system/cpu/online")).map(CpuList::parse)
+                    .orElseGet(() -> {
+                        BitSet b = new BitSet();
+                        b.set(0, Runtime.getRuntime().availableProcessors());
+                        return b;
+                    });
+            return Topology.single(online);
+        }
+        BitSet mem = firstLine(nodeDir.resolve("has_memory")).map(CpuList::parse).orElseGet(() -> {
+            BitSet b = new BitSet();
+            memKb.forEach((n, kb) -> {
+                if (kb > 0) {
+                    b.set(n);
+                }
+            });
+            return b;
+        });
+        return new Topology(cpus, mem);
+    }
+
+    /** Size of the largest cache of CPU 0 (the last-level cache), or 0 when unknown. */
+    public long lastLevelCacheBytes() {
+        long best = 0;
+        for (Path idx : list(root.resolve("sys/devices/system/cpu/cpu0/cache"))) {
+            Optional<String> size = firstLine(idx.resolve("size"));
+            if (size.isEmpty()) {
+                continue;
+            }
+            best = Math.max(best, parseSize(size.get()));
+        }
+        return best;
+    }
+
+    static long parseSize(String s) {
+        String t = s.trim();
+        long mult = 1;
+        if (t.endsWith("K")) {
+            mult = 1024;
+        } else if (t.endsWith("M")) {
+            mult = 1024 * 1024;
+        }
+        if (mult != 1) {
+            t = t.substring(0, t.length() - 1);
+        }
+        try {
+            return Long.parseLong(t) * mult;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static List<Integer> numericEntries(Path dir) {
+        List<Integer> ids = new ArrayList<>();
+        for (Path p : list(dir)) {
+            String n = p.getFileName().toString();
+            if (!n.isEmpty() && n.chars().allMatch(Character::isDigit)) {
+                ids.add(Integer.parseInt(n));
+            }
+        }
+        Collections.sort(ids);
+        return ids;
+    }
+
+    private static List<Path> list(Path dir) {
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                out.add(p);
+            }
+        } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+            // Directory gone (process exited) or unreadable: whatever was read so far stands.
+        }
+        return out;
+    }
+
+    private static Optional<String> firstLine(Path p) {
+        return lines(p).flatMap(l -> l.isEmpty() ? Optional.empty() : Optional.of(l.get(0)));
+    }
+
+    private static Optional<List<String>> lines(Path p) {
+        try {
+            return Optional.of(Files.readAllLines(p, StandardCharsets.ISO_8859_1));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            // ESRCH surfaces as a generic IOException on /proc files of a dying task.
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0-only
+package org.wasp.daemon.policy;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.wasp.daemon.counters.Event;
+import org.wasp.daemon.counters.ProcessSample;
+import org.wasp.daemon.counters.ThreadSample;
+
+/**
+ * MAR and DTLB miss rate of a process from two consecutive samples. Only threads present
+ * in both contribute (a new thread's first reading is its baseline); each counter's delta
+ * is scaled for multiplexing separately.
+ */
+public final class MetricsCalculator {
+    private MetricsCalculator() {
+    }
+
+    public static ProcessMetrics compute(ProcessSample prev, ProcessSample cur) {
+        double seconds = (cur.timeNs() - prev.timeNs()) / 1e9;
+        if (seconds <= 0) {
+            return ProcessMetrics.NONE;
+        }
+        Map<Integer, ThreadSample> before = new HashMap<>();
+        for (ThreadSample t : prev.threads()) {
+            before.put(t.tid(), t);
+        }
+        double[] sum = new double[Event.COUNT];
+        double coverage = 1;
+        int threads = 0;
+        for (ThreadSample t : cur.threads()) {
+            ThreadSample p = before.get(t.tid());
+            if (p == null) {
+                continue;
+            }
+            threads++;
+            for (int i = 0; i < Event.COUNT; i++) {
+                long dv = t.values()[i] - p.values()[i];
+                long de = t.enabled()[i] - p.enabled()[i];
+                long dr = t.running()[i] - p.running()[i];
+                sum[i] += Scaling.scaledDelta(dv, de, dr);
+                if (de > 0) {
+                    coverage = Math.min(coverage, Math.max(0, (double) dr / de));
+                }
+            }
+        }
+        double accesses = sum[Event.L1D_READ.ordinal()] + sum[Event.L1D_WRITE.ordinal()];
+        double tlb = sum[Event.DTLB_READ.ordinal()] + sum[Event.DTLB_WRITE.ordinal()];
+        double walks = sum[Event.DTLB_READ_MISS.ordinal()] + sum[Event.DTLB_WRITE_MISS.ordinal()];
+        double missRate = tlb > 0 ? Math.min(1.0, walks / tlb) : 0;
+        return new ProcessMetrics(accesses / seconds, missRate, seconds, threads, coverage);
+    }
+}

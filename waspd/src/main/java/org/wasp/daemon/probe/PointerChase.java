@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0-only
+package org.wasp.daemon.probe;
+
+import java.nio.ByteBuffer;
+import java.util.SplittableRandom;
+
+/**
+ * Memory latency by pointer chasing: every cache line of a buffer holds the offset of the
+ * next line of one random cycle through all lines, so each load depends on the previous one
+ * and neither the prefetcher nor out-of-order execution can hide the latency. Loads go
+ * through a direct {@link ByteBuffer} over the native mapping (plain memory reads once JIT
+ * compiled); the final offset is published so the loop is not dead code.
+ */
+public final class PointerChase {
+    public static final int LINE = 64;
+
+    /** Sink that keeps each chase's result live. */
+    private static volatile long sink;
+
+    private PointerChase() {
+    }
+
+    /**
+     * A random cyclic permutation of {@code lines} elements (Sattolo's algorithm):
+     * {@code next[i]} is the line after line i, and following next from any line visits
+     * every line once before returning.
+     */
+    public static int[] randomCycle(int lines, long seed) {
+        int[] next = new int[lines];
+        for (int i = 0; i < lines; i++) {
+            next[i] = i;
+        }
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int i = lines - 1; i > 0; i--) {
+            int j = rnd.nextInt(i);
+            int t = next[i];
+            next[i] = next[j];
+            next[j] = t;
+        }
+        return next;
+    }
+
+    /** Writes the chain into {@code buf}: line i's first 8 bytes hold the byte offset of next[i]. */
+    public static void writeChain(ByteBuffer buf, int[] next) {
+        for (int i = 0; i < next.length; i++) {
+            buf.putLong(i * LINE, (long) next[i] * LINE);
+        }
+    }
+
+    /** Follows the chain {@code steps} times from byte offset {@code start}; returns where it ends. */
+    public static long chase(ByteBuffer buf, long start, long steps) {
+        long p = start;
+        for (long s = 0; s < steps; s++) {
+            p = buf.getLong((int) p);
+        }
+        return p;
+    }
+
+    /**
+     * Nanoseconds per dependent load: one warm-up pass of {@code steps}, then the minimum
+     * over {@code trials} timed passes of {@code steps} loads each.
+     */
+    public static double nsPerLoad(ByteBuffer buf, long steps, int trials) {
+        long p = chase(buf, 0, steps);
+        double best = Double.POSITIVE_INFINITY;
+        for (int t = 0; t < trials; t++) {
+            long t0 = System.nanoTime();
+            p = chase(buf, p, steps);
+            long t1 = System.nanoTime();
+            best = Math.min(best, (double) (t1 - t0) / steps);
+        }
+        sink = p;
+        return best;
+    }
+
+    /** The last chase's end offset (exposed so tests and callers can observe the live result). */
+    public static long sink() {
+        return sink;
+    }
+}
