@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0-only
+package org.wasp.daemon.counters;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.wasp.daemon.jna.Errno;
+import org.wasp.daemon.os.OsException;
+import org.wasp.daemon.testutil.FakePerf;
+
+/** Per-thread counter bookkeeping against a fake perf_event_open. */
+class PerfCounterSourceTest {
+    static PerfCounterSource source(FakePerf api, int max) {
+        return new PerfCounterSource(api, EventSpec.resolve(Map.of()), max);
+    }
+
+    @Test
+    void countersFollowTheThreads() throws Exception {
+        FakePerf api = new FakePerf();
+        PerfCounterSource s = source(api, 1000);
+        ProcessSample a = s.poll(10, "p", List.of(10, 11));
+        assertEquals(2, a.threads().size());
+        assertEquals(12, api.opens, "six events per thread");
+        assertEquals(110, a.threads().stream().filter(t -> t.tid() == 11).findFirst().orElseThrow().values()[0]);
+        assertEquals(1000, a.threads().get(0).running()[3]);
+        s.poll(10, "p", List.of(10, 12));
+        assertEquals(Set.of(10, 12), api.openTids(), "11 left: closed; 12 is new: opened");
+        assertEquals(2, s.monitoredThreads());
+        s.release(10);
+        assertEquals(Set.of(), api.openTids());
+        assertEquals(0, s.monitoredThreads());
+    }
+
+    @Test
+    void vanishedThreadIsSkipped() throws Exception {
+        FakePerf api = new FakePerf();
+        api.tidErrno.put(11, Errno.ESRCH);
+        PerfCounterSource s = source(api, 1000);
+        ProcessSample a = s.poll(10, "p", List.of(10, 11, 12));
+        assertEquals(Set.of(10, 12), a.threads().stream().map(ThreadSample::tid).collect(Collectors.toSet()));
+        assertEquals(Set.of(10, 12), api.openTids());
+    }
+
+    @Test
+    void permissionDeniedIsReported() {
+        FakePerf api = new FakePerf();
+        api.tidErrno.put(11, Errno.EACCES);
+        PerfCounterSource s = source(api, 1000);
+        OsException e = assertThrows(OsException.class, () -> s.poll(10, "p", List.of(11)));
+        assertTrue(e.denied());
+    }
+
+    @Test
+    void capFromDescriptorLimitAndOption() throws Exception {
+        FakePerf api = new FakePerf();
+        api.fdLimit = PerfCounterSource.RESERVED_FDS + 6 * 3;
+        PerfCounterSource s = source(api, 1000);
+        assertEquals(3, s.maxThreads());
+        s.poll(1, "a", List.of(1, 2));
+        s.poll(5, "b", List.of(5, 6, 7));
+        assertEquals(3, s.monitoredThreads(), "capped, no exception");
+        s.poll(1, "a", List.of());
+        s.poll(5, "b", List.of(5, 6, 7));
+        assertEquals(3, s.monitoredThreads(), "room made by a gone process is reused");
+        assertEquals(2, source(new FakePerf(), 2).maxThreads());
+    }
+
+    @Test
+    void runningOutOfDescriptorsCapsInsteadOfFailing() throws Exception {
+        FakePerf api = new FakePerf();
+        api.tidErrno.put(3, Errno.EMFILE);
+        PerfCounterSource s = source(api, 1000);
+        ProcessSample a = s.poll(1, "a", List.of(1, 2, 3, 4));
+        assertEquals(2, a.threads().size());
+        assertEquals(2, s.maxThreads());
+        assertEquals(Set.of(1, 2), api.openTids(), "half-opened thread 3 closed, 4 not attempted");
+    }
+
+    @Test
+    void closeClosesEverything() throws Exception {
+        FakePerf api = new FakePerf();
+        PerfCounterSource s = source(api, 1000);
+        s.poll(1, "a", List.of(1, 2));
+        s.poll(3, "b", List.of(3));
+        s.close();
+        assertEquals(18, api.closed.size());
+        assertEquals(Set.of(), api.openTids());
+    }
+
+    @Test
+    void missingEventsAreNamed() {
+        FakePerf api = new FakePerf();
+        api.unsupported.add(Event.DTLB_WRITE);
+        api.unsupported.add(Event.DTLB_WRITE_MISS);
+        Map<Event, String> m = PerfCounterSource.missingEvents(api, EventSpec.resolve(Map.of()));
+        assertEquals(List.of(Event.DTLB_WRITE, Event.DTLB_WRITE_MISS), List.copyOf(m.keySet()));
+        assertEquals("ENOENT", m.get(Event.DTLB_WRITE));
+        assertEquals(4, api.closed.size(), "probe counters are closed");
+    }
+
+    @Test
+    void genericConfigsAndRawOverrides() {
+        assertEquals(0x0L, Event.L1D_READ.genericConfig());
+        assertEquals(0x100L, Event.L1D_WRITE.genericConfig());
+        assertEquals(0x3L, Event.DTLB_READ.genericConfig());
+        assertEquals(0x10003L, Event.DTLB_READ_MISS.genericConfig());
+        assertEquals(0x10103L, Event.DTLB_WRITE_MISS.genericConfig());
+        Map<Event, EventSpec> m = EventSpec.resolve(Map.of(Event.DTLB_READ_MISS, 0x1008L));
+        assertEquals(4, m.get(Event.DTLB_READ_MISS).type());
+        assertEquals(0x1008L, m.get(Event.DTLB_READ_MISS).config());
+        assertEquals(3, m.get(Event.DTLB_READ).type());
+    }
+}

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0-only
+package org.wasp.daemon.os;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.wasp.daemon.os.parse.CpuList;
+
+class ProcFsTest {
+    static ProcFs fixture(String name) throws Exception {
+        return new ProcFs(Path.of(ProcFsTest.class.getResource("/fixtures/" + name).toURI()));
+    }
+
+    @Test
+    void listsProcessesAndThreads() throws Exception {
+        ProcFs p = fixture("procroot");
+        assertEquals(List.of(2, 777, 4242), p.pids());
+        assertEquals(List.of(4242, 4243, 4244, 4245), p.tasks(4242));
+        assertEquals("my (weird) app)", p.stat(777).orElseThrow().comm());
+        assertTrue(p.stat(2).orElseThrow().kernelThread());
+    }
+
+    @Test
+    void threadVanishedBetweenListingAndReading() throws Exception {
+        ProcFs p = fixture("procroot");
+        assertTrue(p.taskStat(4242, 4244).isEmpty(), "listed thread without files reads as gone");
+        assertEquals(2, p.taskStat(4242, 4243).orElseThrow().processor());
+        assertEquals(3, p.taskStat(4242, 4245).orElseThrow().processor());
+    }
+
+    @Test
+    void vanishedProcessGivesEmptyResults() throws Exception {
+        ProcFs p = fixture("procroot");
+        assertTrue(p.tasks(99999).isEmpty());
+        assertTrue(p.stat(99999).isEmpty());
+        assertTrue(p.cpusAllowed(99999).isEmpty());
+    }
+
+    @Test
+    void cpusAllowedList() throws Exception {
+        assertEquals("0-1,3", CpuList.format(fixture("procroot").cpusAllowed(4242).orElseThrow()));
+    }
+
+    @Test
+    void topologyFromNodeCpulistsAndHasMemory() throws Exception {
+        Topology t = fixture("procroot").topology();
+        assertEquals("0-1", CpuList.format(t.nodeCpus().get(0)));
+        assertEquals("2-3", CpuList.format(t.nodeCpus().get(1)));
+        assertEquals("0-1", CpuList.format(t.memoryNodes()));
+        assertEquals(1, t.nodeOfCpu(3));
+        assertEquals(0, t.nodeOfCpu(0));
+        assertEquals(-1, t.nodeOfCpu(9));
+    }
+
+    @Test
+    void memoryNodesFromMeminfoWithoutHasMemory() throws Exception {
+        Topology t = fixture("procroot-nohasmem").topology();
+        assertEquals("0,2", CpuList.format(t.memoryNodes()), "node 1 has MemTotal 0");
+        assertEquals("0-2", CpuList.format(t.cpuNodes()));
+    }
+
+    @Test
+    void noNumaMeansOneNode(@TempDir Path empty) {
+        Topology t = new ProcFs(empty).topology();
+        assertEquals(1, t.nodeCpus().size());
+        assertEquals("0", CpuList.format(t.memoryNodes()));
+    }
+
+    @Test
+    void mitosisStatusAndCache() throws Exception {
+        ProcFs p = fixture("procroot");
+        assertEquals(2, p.mitosisStatus().orElseThrow().processes().size());
+        assertEquals(32L << 20, p.lastLevelCacheBytes());
+        assertTrue(fixture("procroot-nohasmem").mitosisStatus().isEmpty());
+    }
+}

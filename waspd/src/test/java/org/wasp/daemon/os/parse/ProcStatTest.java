@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0-only
+package org.wasp.daemon.os.parse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class ProcStatTest {
+    @Test
+    void parsesRecordedLine() {
+        ProcStat s = ProcStat.parse("1 (process_api) S 0 0 0 0 -1 4194560 26821 26270995 0 72642 69 397 68050 "
+                + "12654 20 0 13 0 25 39673856 2478 18446744073709551615 1 1 0 0 0 0 0 4096 1256 0 0 0 17 1 0 0 0 0 0 "
+                + "0 0 0 0 0 0 0 0");
+        assertEquals(1, s.pid());
+        assertEquals("process_api", s.comm());
+        assertEquals('S', s.state());
+        assertEquals(4194560L, s.flags());
+        assertEquals(1, s.processor());
+        assertFalse(s.kernelThread());
+    }
+
+    @Test
+    void commWithSpacesAndParentheses() {
+        ProcStat s = ProcStat.parse("777 (my (weird) app)) R 1 777 777 0 -1 4194304 10 0 0 0 1 1 0 0 20 0 1 0 30 "
+                + "1000000 100 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 3 0 0 0 0 0 0 0 0 0 0 0 0 0");
+        assertEquals("my (weird) app)", s.comm());
+        assertEquals('R', s.state());
+        assertEquals(3, s.processor());
+    }
+
+    @Test
+    void kernelThreadFlag() {
+        ProcStat s = ProcStat.parse("2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 2 0 0 "
+                + "18446744073709551615 0 0 0 0 0 0 0 2147483647 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0");
+        assertTrue(s.kernelThread());
+    }
+
+    @Test
+    void rejectsGarbage() {
+        assertThrows(IllegalArgumentException.class, () -> ProcStat.parse("no parens here"));
+        assertThrows(IllegalArgumentException.class, () -> ProcStat.parse("5 (short) S 1 2 3"));
+    }
+}

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0-only
+package org.wasp.daemon.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.wasp.daemon.counters.Event;
+import org.wasp.daemon.counters.ProcessSample;
+import org.wasp.daemon.counters.ThreadSample;
+
+class MetricsCalculatorTest {
+    static ThreadSample t(int tid, long l1dR, long l1dW, long tlbR, long tlbW, long missR, long missW, long en,
+                          long run) {
+        ThreadSample s = ThreadSample.zero(tid);
+        long[] v = {l1dR, l1dW, tlbR, tlbW, missR, missW};
+        for (int i = 0; i < Event.COUNT; i++) {
+            s.values()[i] = v[i];
+            s.enabled()[i] = en;
+            s.running()[i] = run;
+        }
+        return s;
+    }
+
+    @Test
+    void scalingUsesDeltasNotTotals() {
+        // First second: ran all the time. Second: ran 1/4 of it (multiplexed with 3 others).
+        assertEquals(400.0, Scaling.scaledDelta(100, 1000, 250));
+        assertEquals(100.0, Scaling.scaledDelta(100, 1000, 1000));
+        assertEquals(0.0, Scaling.scaledDelta(100, 1000, 0), "never ran: no estimate");
+        assertEquals(0.0, Scaling.scaledDelta(0, 1000, 250));
+    }
+
+    @Test
+    void marAndMissRateFromTwoSamples() {
+        ProcessSample a = new ProcessSample(1, "x", 0, List.of(t(1, 0, 0, 0, 0, 0, 0, 0, 0)));
+        ProcessSample b = new ProcessSample(1, "x", 2_000_000_000L,
+                List.of(t(1, 30_000_000, 10_000_000, 30_000_000, 10_000_000, 600_000, 200_000, 2_000_000_000L,
+                        2_000_000_000L)));
+        ProcessMetrics m = MetricsCalculator.compute(a, b);
+        assertEquals(20e6, m.mar(), 1);
+        assertEquals(0.02, m.missRate(), 1e-9);
+        assertEquals(1, m.threads());
+        assertEquals(1.0, m.coverage());
+    }
+
+    @Test
+    void multiplexedIntervalIsScaledByItsOwnDeltas() {
+        // Cumulative totals say running = enabled/2 overall, but this interval ran 1/4 of the time.
+        ProcessSample a = new ProcessSample(1, "x", 0, List.of(t(1, 1000, 0, 1000, 0, 10, 0, 1000, 750)));
+        ProcessSample b = new ProcessSample(1, "x", 1_000_000_000L,
+                List.of(t(1, 2000, 0, 2000, 0, 20, 0, 2000, 1000)));
+        ProcessMetrics m = MetricsCalculator.compute(a, b);
+        assertEquals(4000, m.mar(), 1e-6);
+        assertEquals(0.01, m.missRate(), 1e-12);
+        assertEquals(0.25, m.coverage(), 1e-12);
+    }
+
+    @Test
+    void threadsSumAndNewThreadsStartAsBaseline() {
+        ProcessSample a = new ProcessSample(1, "x", 0, List.of(t(1, 0, 0, 0, 0, 0, 0, 0, 0),
+                t(2, 0, 0, 0, 0, 0, 0, 0, 0)));
+        ProcessSample b = new ProcessSample(1, "x", 1_000_000_000L, List.of(
+                t(1, 1000, 0, 1000, 0, 0, 0, 10, 10),
+                t(2, 3000, 0, 3000, 0, 0, 0, 10, 10),
+                t(3, 999_999, 0, 999_999, 0, 999_999, 0, 10, 10)));
+        ProcessMetrics m = MetricsCalculator.compute(a, b);
+        assertEquals(4000, m.mar(), 1e-9, "thread 3 has no previous reading and is not counted yet");
+        assertEquals(2, m.threads());
+        assertEquals(0, m.missRate());
+    }
+
+    @Test
+    void noTimeNoMetrics() {
+        ProcessSample a = new ProcessSample(1, "x", 5, List.of());
+        assertFalse(MetricsCalculator.compute(a, a).valid());
+    }
+}

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0-only
+package org.wasp.daemon.probe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.BitSet;
+import org.junit.jupiter.api.Test;
+
+class PointerChaseTest {
+    @Test
+    void randomCycleVisitsEveryLineOnce() {
+        int n = 10_000;
+        int[] next = PointerChase.randomCycle(n, 7);
+        BitSet seen = new BitSet();
+        int i = 0;
+        for (int k = 0; k < n; k++) {
+            assertFalse(seen.get(i), "line " + i + " visited twice before the cycle closed");
+            seen.set(i);
+            i = next[i];
+        }
+        assertEquals(0, i, "back at the start after n steps");
+        assertEquals(n, seen.cardinality());
+    }
+
+    @Test
+    void cycleIsRandomNotSequential() {
+        int[] next = PointerChase.randomCycle(4096, 1);
+        int sequential = 0;
+        for (int i = 0; i < next.length; i++) {
+            if (next[i] == i + 1) {
+                sequential++;
+            }
+        }
+        assertTrue(sequential < 20, "a prefetcher-friendly chain would have many i -> i+1 links: " + sequential);
+        assertNotEquals(java.util.Arrays.toString(next), java.util.Arrays.toString(PointerChase.randomCycle(4096, 2)));
+    }
+
+    @Test
+    void chaseFollowsTheChainInTheBuffer() {
+        int n = 1024;
+        ByteBuffer buf = ByteBuffer.allocateDirect(n * PointerChase.LINE).order(ByteOrder.nativeOrder());
+        int[] next = PointerChase.randomCycle(n, 3);
+        PointerChase.writeChain(buf, next);
+        assertEquals((long) next[0] * PointerChase.LINE, PointerChase.chase(buf, 0, 1));
+        assertEquals((long) next[next[0]] * PointerChase.LINE, PointerChase.chase(buf, 0, 2));
+        assertEquals(0, PointerChase.chase(buf, 0, n), "n steps close the cycle");
+    }
+
+    @Test
+    void measuresPositiveLatencyAndKeepsResultLive() {
+        int n = 1 << 14;
+        ByteBuffer buf = ByteBuffer.allocateDirect(n * PointerChase.LINE).order(ByteOrder.nativeOrder());
+        PointerChase.writeChain(buf, PointerChase.randomCycle(n, 5));
+        double ns = PointerChase.nsPerLoad(buf, 100_000, 3);
+        assertTrue(ns > 0 && ns < 10_000, "ns per load " + ns);
+        // Warm-up plus 3 trials of 100k steps from line 0: the sink is where 400k steps end.
+        assertEquals(PointerChase.chase(buf, 0, 400_000L % n), PointerChase.sink());
+    }
+
+    @Test
+    void bufferIsWellAboveTheLastLevelCache() {
+        assertEquals(256L << 20, PtlProbe.bufferFor(32L << 20));
+        assertEquals(64L << 20, PtlProbe.bufferFor(0));
+        assertEquals(1L << 30, PtlProbe.bufferFor(1L << 30));
+    }
+}

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0-only
+package org.wasp.daemon.testutil;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** Builds a /proc and /sys tree under a temporary root for ProcFs. */
+public final class FakeProc {
+    private final Path root;
+
+    public FakeProc(Path root) {
+        this.root = root;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** A stat line with the given comm, flags and last CPU, and zeros elsewhere. */
+    public static String statLine(int pid, String comm, long flags, int cpu) {
+        String[] rest = new String[50];
+        Arrays.fill(rest, "0");
+        rest[0] = "S";
+        rest[6] = Long.toString(flags);
+        rest[36] = Integer.toString(cpu);
+        return pid + " (" + comm + ") " + String.join(" ", rest) + "\n";
+    }
+
+    /** A process with threads {@code tids} (the first is usually pid itself), all last on {@code cpu}. */
+    public FakeProc process(int pid, String comm, int cpu, int... tids) {
+        write("proc/" + pid + "/stat", statLine(pid, comm, 0, cpu));
+        write("proc/" + pid + "/status", "Name:\t" + comm + "\nCpus_allowed_list:\t0-3\n");
+        for (int tid : tids) {
+            thread(pid, tid, comm, cpu);
+        }
+        return this;
+    }
+
+    public FakeProc thread(int pid, int tid, String comm, int cpu) {
+        write("proc/" + pid + "/task/" + tid + "/stat", statLine(tid, comm, 0, cpu));
+        return this;
+    }
+
+    public FakeProc kernelThread(int pid, String comm) {
+        write("proc/" + pid + "/stat", statLine(pid, comm, 0x00200000L, 0));
+        write("proc/" + pid + "/task/" + pid + "/stat", statLine(pid, comm, 0x00200000L, 0));
+        return this;
+    }
+
+    /** A thread that is listed but whose files are gone (it exited between listing and reading). */
+    public FakeProc vanishingThread(int pid, int tid) {
+        try {
+            Files.createDirectories(root.resolve("proc/" + pid + "/task/" + tid));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    public FakeProc kill(int pid) {
+        Path dir = root.resolve("proc/" + pid);
+        if (!Files.exists(dir)) {
+            return this;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    /** Nodes with CPUs "0-1", "2-3", ... and memory on each. */
+    public FakeProc nodes(String... cpulists) {
+        for (int n = 0; n < cpulists.length; n++) {
+            write("sys/devices/system/node/node" + n + "/cpulist", cpulists[n] + "\n");
+            write("sys/devices/system/node/node" + n + "/meminfo", "Node " + n + " MemTotal:       1048576 kB\n");
+        }
+        write("sys/devices/system/node/has_memory", "0-" + (cpulists.length - 1) + "\n");
+        return this;
+    }
+
+    public FakeProc mitosisStatus(String text) {
+        write("proc/mitosis_status", text);
+        return this;
+    }
+
+    public FakeProc write(String rel, String content) {
+        try {
+            Path p = root.resolve(rel);
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+}
