@@ -167,8 +167,9 @@ public final class Daemon {
         if (cfg.dryRun()) {
             // Offline policy trials: traced processes that do not exist here are evaluated too.
             counters.tracedProcesses().forEach((pid, comm) -> {
-                if (!out.containsKey(pid) && !out.containsValue(comm)
-                        && (cfg.pids().isEmpty() || cfg.pids().contains(pid))) {
+                boolean filteredOrLive = pid == selfPid || leftAlone.contains(pid) || denied.contains(pid)
+                        || out.containsKey(pid) || out.containsValue(comm) || proc.stat(pid).isPresent();
+                if (!filteredOrLive && (cfg.pids().isEmpty() || cfg.pids().contains(pid))) {
                     out.put(pid, comm);
                 }
             });
@@ -363,19 +364,27 @@ public final class Daemon {
         return first >= 0 ? first : cpuNode;
     }
 
-    /** Puts back forced nodes; with {@code toOriginal} the ones found at adoption, else auto. */
+    /**
+     * Puts back forced nodes: with {@code toOriginal} to those found at adoption (auto for the
+     * rest), else every thread the daemon forced to auto.
+     */
     private void unsteer(TrackedProcess p, boolean toOriginal) {
-        for (Map.Entry<Integer, Integer> e : new HashMap<>(p.steered).entrySet()) {
-            int back = toOriginal ? p.originalSteering.getOrDefault(e.getKey(), ReplicationControl.AUTO)
+        Set<Integer> tids = new java.util.TreeSet<>(p.steered.keySet());
+        if (toOriginal) {
+            tids.addAll(p.originalSteering.keySet());
+        }
+        for (int tid : tids) {
+            int now = p.steered.getOrDefault(tid, ReplicationControl.AUTO);
+            int back = toOriginal ? p.originalSteering.getOrDefault(tid, ReplicationControl.AUTO)
                     : ReplicationControl.AUTO;
-            if (back == e.getValue()) {
+            if (back == now) {
                 continue;
             }
             try {
-                control.steer(e.getKey(), back);
+                control.steer(tid, back);
             } catch (OsException ex) {
                 if (!ex.vanished()) {
-                    LOG.warn("pid {} tid {}: could not return thread to node {}: {}", p.label(), e.getKey(), back,
+                    LOG.warn("pid {} tid {}: could not return thread to node {}: {}", p.label(), tid, back,
                             ex.getMessage());
                 }
             }
@@ -383,13 +392,16 @@ public final class Daemon {
         p.steered.clear();
     }
 
-    /** Restores one process to the state found at start. */
+    /** Restores one process to the state found at start: replication mask, then forced nodes. */
     private void restore(TrackedProcess p) {
         if (cfg.dryRun()) {
             return;
         }
-        unsteer(p, true);
-        if (p.changed && p.mask != p.originalMask) {
+        boolean maskChanged = p.changed && p.mask != p.originalMask;
+        if (p.originalMask == ReplicationControl.OFF || !maskChanged) {
+            unsteer(p, true);
+        }
+        if (maskChanged) {
             try {
                 control.setReplication(p.pid, p.originalMask);
                 LOG.info("pid {}: replication restored to {}", p.label(),
@@ -398,6 +410,9 @@ public final class Daemon {
                 if (!ex.vanished()) {
                     LOG.warn("pid {}: could not restore replication: {}", p.label(), ex.getMessage());
                 }
+            }
+            if (p.originalMask != ReplicationControl.OFF) {
+                unsteer(p, true);
             }
         }
     }

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0-only
+package org.wasp.daemon.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.wasp.daemon.testutil.Traces.p;
+import static org.wasp.daemon.testutil.Traces.repeat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.wasp.daemon.counters.Event;
+import org.wasp.daemon.jna.Errno;
+import org.wasp.daemon.testutil.FakePlatform;
+import org.wasp.daemon.testutil.FakeProc;
+import org.wasp.daemon.testutil.Traces;
+import picocli.CommandLine;
+
+/** The command line end to end on a fake machine: exit codes, one-line errors, replay runs, status. */
+class WaspdCommandTest {
+    @TempDir
+    Path dir;
+    FakePlatform platform;
+    StringWriter out;
+    StringWriter err;
+    Path status;
+    Path trace;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        FakeProc proc = new FakeProc(dir.resolve("root")).nodes("0-1", "2-3");
+        proc.process(500, "app", 0, 500, 501);
+        platform = new FakePlatform(proc);
+        status = dir.resolve("run/status.json");
+        trace = dir.resolve("app.rec");
+        List<String> lines = new ArrayList<>(Traces.record(500, "app", 2, repeat(p(50e6, 0.05), 6)));
+        Files.write(trace, lines);
+    }
+
+    int run(String... args) {
+        CommandLine cl = WaspdCommand.commandLine(platform);
+        out = new StringWriter();
+        err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        List<String> a = new ArrayList<>(List.of(args));
+        if (!a.contains("--status-file")) {
+            a.add("--status-file");
+            a.add(status.toString());
+        }
+        return cl.execute(a.toArray(new String[0]));
+    }
+
+    void assertOneLineError(String contains) {
+        String e = err.toString().trim();
+        assertTrue(e.contains(contains), e);
+        assertFalse(e.contains("\tat "), "no stack trace: " + e);
+        assertTrue(e.lines().count() <= 2, e);
+    }
+
+    @Test
+    void versionFromThePom() {
+        assertEquals(0, run("--version"));
+        assertEquals("waspd 0.1.0", out.toString().trim());
+    }
+
+    @Test
+    void helpListsOptionsAndExitCodes() {
+        assertEquals(0, run("--help"));
+        String h = out.toString();
+        for (String s : new String[] {"MODE", "-x", "-i", "--interval", "--pid", "--dry-run", "--once", "--replay",
+            "--record", "--mar-threshold", "--miss-threshold", "--hold-on", "--margin", "--status", "--metrics-port",
+            "Exit codes", "4", "kernel without page-table replication"}) {
+            assertTrue(h.contains(s), "help lacks " + s);
+        }
+    }
+
+    @Test
+    void usageErrorsExit2WithOneLine() {
+        assertEquals(ExitCodes.USAGE, run("3"));
+        assertOneLineError("MODE must be 1 (full) or 0 (naive)");
+        assertEquals(ExitCodes.USAGE, run("1", "--bogus"));
+        assertOneLineError("Unknown option");
+        assertEquals(ExitCodes.USAGE, run("1", "--interval", "soon"));
+        assertOneLineError("not a duration");
+        assertEquals(ExitCodes.USAGE, run("1", "--miss-threshold", "150%"));
+        assertEquals(ExitCodes.USAGE, run("1", "--raw-event", "nope=0x1"));
+        assertOneLineError("unknown event 'nope'");
+        assertEquals(ExitCodes.USAGE, run("1", "--replay", dir.resolve("missing.rec").toString()));
+        assertOneLineError("no such file");
+    }
+
+    @Test
+    void notRoot() {
+        platform.root = false;
+        assertEquals(ExitCodes.NOT_ROOT, run("1"));
+        assertOneLineError("must run as root");
+    }
+
+    @Test
+    void kernelWithoutReplication() {
+        platform.kernel.unavailable = "this kernel has no page-table replication (prctl PR_GET_PGTABLE_REPL returned EINVAL)";
+        assertEquals(ExitCodes.NO_REPLICATION, run("0"));
+        assertOneLineError("no page-table replication");
+    }
+
+    @Test
+    void pmuWithoutEventsNamesThemAndSuggestsReplay() {
+        platform.perf.unsupported.add(Event.DTLB_WRITE_MISS);
+        platform.perf.unsupported.add(Event.DTLB_WRITE);
+        assertEquals(ExitCodes.NO_EVENTS, run("0", "--once"));
+        assertOneLineError("dTLB-store-misses");
+        assertOneLineError("dTLB-stores");
+        assertOneLineError("--replay");
+        assertFalse(err.toString().contains("dTLB-loads (generic)"));
+    }
+
+    @Test
+    void perfForbidden() {
+        platform.perf.tidErrno.put(0, Errno.EACCES);
+        assertEquals(ExitCodes.NO_EVENTS, run("0", "--once"));
+        assertOneLineError("perf_event_paranoid");
+    }
+
+    @Test
+    void replayRunEnablesThenUndoesAndRemovesStatus() {
+        assertEquals(0, run("0", "--replay", trace.toString(), "--hold-on", "1", "--interval", "1ms"));
+        assertEquals(List.of("set 500 1", "set 500 0"), platform.kernel.calls, "enabled, then undone at the end");
+        assertFalse(Files.exists(status), "status file removed at exit");
+    }
+
+    @Test
+    void onceWithPerfCountersOnTheFakePmu() {
+        assertEquals(0, run("0", "--once", "--interval", "1ms"));
+        assertEquals(List.of(), platform.kernel.calls);
+        assertEquals(12, platform.perf.closed.size() - 6, "6 probe counters + 2 threads x 6, all closed");
+    }
+
+    @Test
+    void dryRunDoesNotNeedRootOrChangeAnything() {
+        platform.root = false;
+        platform.kernel.unavailable = "no replication";
+        assertEquals(0, run("1", "--dry-run", "--replay", trace.toString(), "--interval", "1ms", "-i", "3600",
+                "--probe-buffer-mb", "1", "--probe-steps", "1000", "--probe-trials", "1"));
+        assertEquals(List.of(), platform.kernel.calls);
+    }
+
+    @Test
+    void recordThenReplay() throws Exception {
+        Path rec = dir.resolve("out.rec");
+        assertEquals(0, run("0", "--dry-run", "--once", "--interval", "1ms", "--record", rec.toString()));
+        List<String> lines = Files.readAllLines(rec);
+        assertEquals("# waspd-record 1", lines.get(0));
+        assertEquals(2 + 2 * 2, lines.size(), "2 intervals x 2 threads");
+        assertTrue(lines.get(2).contains(" 500 500 app l1d_read=5000/2000/1000 "), lines.get(2));
+        assertEquals(0, run("0", "--dry-run", "--replay", rec.toString(), "--interval", "1ms"));
+    }
+
+    @Test
+    void statusQuery() throws Exception {
+        assertEquals(ExitCodes.RUNTIME, run("--status"));
+        assertOneLineError("no running waspd");
+        Files.createDirectories(status.getParent());
+        Files.writeString(status, "{\"pid\": 1}\n");
+        assertEquals(0, run("--status"));
+        assertEquals("{\"pid\": 1}", out.toString().trim());
+    }
+
+    @Test
+    void stopRequestEndsTheLoopWithExit0AndUndo() throws Exception {
+        List<String> lines = new ArrayList<>(Traces.record(500, "app", 2, repeat(p(50e6, 0.05), 10_000)));
+        Files.write(trace, lines);
+        WaspdCommand cmd = new WaspdCommand(platform);
+        CommandLine cl = new CommandLine(cmd);
+        int[] rc = {-1};
+        Thread t = new Thread(() -> rc[0] = cl.execute("0", "--replay", trace.toString(), "--hold-on", "1",
+                "--interval", "5ms", "--status-file", status.toString()));
+        t.start();
+        for (int i = 0; i < 400 && !Files.exists(status); i++) {
+            Thread.sleep(5);
+        }
+        assertTrue(Files.readString(status).contains("\"mode\": \"naive\""));
+        cmd.requestStop();
+        t.join(5000);
+        assertEquals(0, rc[0]);
+        assertTrue(platform.kernel.masks.isEmpty(), "replication undone");
+        assertFalse(Files.exists(status));
+    }
+}

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0-only
+package org.wasp.daemon.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.wasp.daemon.testutil.Traces.concat;
+import static org.wasp.daemon.testutil.Traces.p;
+import static org.wasp.daemon.testutil.Traces.repeat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.wasp.daemon.counters.CounterSource;
+import org.wasp.daemon.counters.EventSpec;
+import org.wasp.daemon.counters.PerfCounterSource;
+import org.wasp.daemon.counters.ReplayCounterSource;
+import org.wasp.daemon.jna.Errno;
+import org.wasp.daemon.os.ProcFs;
+import org.wasp.daemon.policy.PtlMatrix;
+import org.wasp.daemon.probe.PtlSource;
+import org.wasp.daemon.testutil.FakeControl;
+import org.wasp.daemon.testutil.FakePerf;
+import org.wasp.daemon.testutil.FakeProc;
+import org.wasp.daemon.testutil.Traces;
+
+/** The loop against fake OS adapters: a fixture /proc, an in-memory kernel, replayed counters. */
+class DaemonTest {
+    static final Traces.Point HIGH = p(50e6, 0.05);
+    static final Traces.Point LOW = p(1e6, 0.001);
+    static final int SELF = 99;
+
+    @TempDir
+    Path root;
+    FakeProc proc;
+    FakeControl kernel;
+    /** A settable PTL matrix. */
+    PtlMatrix[] matrix = {null};
+    PtlSource ptl = () -> Optional.ofNullable(matrix[0]);
+
+    @BeforeEach
+    void machine() {
+        proc = new FakeProc(root).nodes("0-1", "2-3");
+        // app: thread 500 on CPU 0 (node 0), thread 501 on CPU 2 (node 1).
+        proc.process(500, "app", 0, 500).thread(500, 501, "app", 2);
+        proc.process(600, "stream", 1, 600);
+        proc.process(SELF, "java", 0, SELF);
+        proc.kernelThread(2, "kthreadd");
+        kernel = new FakeControl();
+    }
+
+    static List<String> trace(List<Traces.Point> app, List<Traces.Point> stream) {
+        List<String> l = new ArrayList<>(Traces.record(500, "app", 2, app));
+        l.addAll(Traces.record(600, "stream", 1, stream));
+        l.addAll(Traces.record(SELF, "java", 1, repeat(HIGH, app.size())));
+        l.addAll(Traces.record(2, "kthreadd", 1, repeat(HIGH, app.size())));
+        return l;
+    }
+
+    Daemon daemon(DaemonConfig cfg, CounterSource counters) {
+        ProcFs fs = new ProcFs(root);
+        Daemon d = new Daemon(cfg, fs, counters, kernel, ptl, fs.topology(), SELF);
+        d.start();
+        return d;
+    }
+
+    static DaemonConfig naive() {
+        return DaemonConfig.defaults().withFull(false);
+    }
+
+    static void ticks(Daemon d, int n) {
+        for (int i = 0; i < n; i++) {
+            d.tick();
+        }
+    }
+
+    @Test
+    void enablesAfterHoldAndDisablesAfterPhaseChange() {
+        List<Traces.Point> course = concat(repeat(HIGH, 6), repeat(LOW, 6));
+        Daemon d = daemon(naive(), new ReplayCounterSource(trace(course, repeat(LOW, 12))));
+        ticks(d, 3);
+        assertEquals(List.of(), kernel.calls, "baseline + 2 high intervals: still holding");
+        d.tick();
+        assertEquals(List.of("set 500 1"), kernel.calls);
+        assertEquals(1L, kernel.masks.get(500));
+        ticks(d, 5);
+        assertEquals(List.of("set 500 1"), kernel.calls, "two low intervals are not enough");
+        d.tick();
+        assertEquals(List.of("set 500 1", "set 500 0"), kernel.calls, "the third is");
+        ticks(d, 3);
+        assertTrue(d.sourceExhausted());
+        assertEquals(1, d.snapshot().enables());
+        assertEquals(1, d.snapshot().disables());
+    }
+
+    @Test
+    void excludedSelfAndKernelThreadsAreNeverReplicated() {
+        Daemon d = daemon(naive().withExcluded(Set.of("stream")),
+                new ReplayCounterSource(trace(repeat(LOW, 8), repeat(HIGH, 8))));
+        ticks(d, 9);
+        assertEquals(List.of(), kernel.calls);
+        assertEquals(Set.of(500), Set.copyOf(d.snapshot().processes().stream().map(StatusSnapshot.Proc::pid).toList()));
+        Daemon d2 = daemon(naive(), new ReplayCounterSource(trace(repeat(LOW, 8), repeat(HIGH, 8))));
+        ticks(d2, 9);
+        assertEquals(List.of("set 600 1"), kernel.calls, "without -x stream is replicated");
+    }
+
+    @Test
+    void pidOptionRestrictsTheWatch() {
+        Daemon d = daemon(naive().withPids(Set.of(600)), new ReplayCounterSource(trace(repeat(HIGH, 5), repeat(HIGH, 5))));
+        ticks(d, 6);
+        assertEquals(List.of("set 600 1"), kernel.calls);
+    }
+
+    @Test
+    void dryRunChangesNothing() {
+        Daemon d = daemon(DaemonConfig.defaults().withDryRun(true),
+                new ReplayCounterSource(trace(concat(repeat(HIGH, 5), repeat(LOW, 5)), repeat(HIGH, 10))));
+        matrix[0] = new PtlMatrix(new double[][] {{260, 150}, {300, 95}}, 0);
+        ticks(d, 5);
+        assertEquals(1, d.snapshot().processes().stream().filter(pr -> pr.pid() == 500).findFirst().orElseThrow()
+                .mask(), "decided on, as the status shows");
+        ticks(d, 6);
+        d.undo();
+        assertEquals(List.of(), kernel.calls);
+        assertEquals(2, d.snapshot().enables());
+        assertEquals(1, d.snapshot().disables());
+    }
+
+    @Test
+    void shutdownUndoesReplicationAndSteering() {
+        Daemon d = daemon(DaemonConfig.defaults(), new ReplayCounterSource(trace(repeat(HIGH, 8), repeat(LOW, 8))));
+        // Node 0's controller is saturated: from node 0 the node-1 replica is faster.
+        matrix[0] = new PtlMatrix(new double[][] {{260, 150}, {300, 95}}, 0);
+        ticks(d, 5);
+        assertEquals(List.of("set 500 1", "steer 500 1"), kernel.calls,
+                "thread 500 (node 0) steered to node 1; 501 already reads its local node-1 replica");
+        d.undo();
+        assertEquals(List.of("set 500 1", "steer 500 1", "steer 500 -1", "set 500 0"), kernel.calls);
+        assertTrue(kernel.masks.isEmpty());
+        assertTrue(kernel.forced.isEmpty());
+        d.undo();
+        assertEquals(4, kernel.calls.size(), "undo is idempotent");
+    }
+
+    @Test
+    void steeringFollowsTheMatrixAndNaiveModeNeverSteers() {
+        Daemon d = daemon(DaemonConfig.defaults(), new ReplayCounterSource(trace(repeat(HIGH, 8), repeat(LOW, 8))));
+        ticks(d, 4);
+        assertEquals(List.of("set 500 1"), kernel.calls, "no matrix yet: no steering");
+        matrix[0] = new PtlMatrix(new double[][] {{260, 150}, {300, 95}}, 0);
+        d.tick();
+        matrix[0] = new PtlMatrix(new double[][] {{90, 140}, {140, 90}}, 0);
+        d.tick();
+        assertEquals(List.of("set 500 1", "steer 500 1", "steer 500 -1"), kernel.calls, "back to local when it wins");
+        assertEquals(2, d.snapshot().steers());
+
+        kernel.calls.clear();
+        Daemon n = daemon(naive(), new ReplayCounterSource(trace(repeat(HIGH, 8), repeat(LOW, 8))));
+        matrix[0] = new PtlMatrix(new double[][] {{260, 150}, {300, 95}}, 0);
+        ticks(n, 8);
+        assertTrue(kernel.calls.stream().noneMatch(c -> c.startsWith("steer")), kernel.calls.toString());
+    }
+
+    @Test
+    void threadVanishingMidScanIsSurvived() {
+        proc.vanishingThread(500, 502);
+        FakePerf perf = new FakePerf();
+        perf.tidErrno.put(502, Errno.ESRCH);
+        Daemon d = daemon(DaemonConfig.defaults(), new PerfCounterSource(perf, EventSpec.resolve(java.util.Map.of()),
+                1000));
+        matrix[0] = new PtlMatrix(new double[][] {{260, 150}, {300, 95}}, 0);
+        ticks(d, 3);
+        assertEquals(Set.of(500, 501, 600), perf.openTids());
+        proc.kill(600);
+        d.tick();
+        assertEquals(Set.of(500, 501), perf.openTids(), "counters of the exited process closed");
+        d.undo();
+        assertEquals(Set.of(), perf.openTids(), "shutdown closes every counter");
+    }
+
+    @Test
+    void vanishedProcessAndThreadErrorsAreSkipped() {
+        kernel.failWith.put(500, Errno.ESRCH);
+        Daemon d = daemon(DaemonConfig.defaults(), new ReplayCounterSource(trace(repeat(HIGH, 8), repeat(HIGH, 8))));
+        ticks(d, 9);
+        assertTrue(kernel.masks.containsKey(600));
+        assertEquals(List.of("set 500 1", "set 600 1", "set 500 1"), kernel.calls,
+                "ESRCH is not a change; the policy retries after another hold");
+        d.undo();
+        assertTrue(kernel.masks.isEmpty());
+    }
+
+    @Test
+    void permissionErrorsReportedOnceThenProcessIgnored() {
+        kernel.failWith.put(500, Errno.EPERM);
+        Daemon d = daemon(naive(), new ReplayCounterSource(trace(repeat(HIGH, 12), repeat(LOW, 12))));
+        ticks(d, 13);
+        assertEquals(List.of("set 500 1"), kernel.calls, "one attempt, then the pid is left alone");
+        assertTrue(d.snapshot().processes().stream().noneMatch(pr -> pr.pid() == 500));
+    }
+
+    @Test
+    void preReplicatedProcessesAreLeftAloneByDefault() {
+        proc.mitosisStatus("cr3_writes: 1\npid comm nodes pgd_node replica_kb forced_threads\n500 app 0-1 0 64 0\n");
+        kernel.masks.put(500, 1L);
+        Daemon d = daemon(naive(), new ReplayCounterSource(trace(repeat(LOW, 8), repeat(LOW, 8))));
+        ticks(d, 9);
+        d.undo();
+        assertEquals(List.of(), kernel.calls);
+        assertEquals(1L, kernel.masks.get(500));
+    }
+
+    @Test
+    void adoptedProcessesAreManagedAndRestoredOnShutdown() {
+        proc.mitosisStatus("cr3_writes: 1\npid comm nodes pgd_node replica_kb forced_threads\n500 app 0-1 0 64 1\n");
+        kernel.masks.put(500, 0b11L);
+        kernel.forced.put(501, 0);
+        Daemon d = daemon(naive().withAdopt(true), new ReplayCounterSource(trace(repeat(LOW, 8), repeat(LOW, 8))));
+        ticks(d, 4);
+        assertEquals(List.of("steer 501 -1", "set 500 0"), kernel.calls, "low load: turned off, steering undone");
+        d.undo();
+        assertEquals(3L, kernel.masks.get(500), "original mask back");
+        assertEquals(0, kernel.forced.get(501), "original forced node back");
+    }
+
+    @Test
+    void runningNodesChoice() {
+        proc.process(700, "solo", 3, 700);
+        List<String> t = trace(repeat(LOW, 5), repeat(LOW, 5));
+        t.addAll(Traces.record(700, "solo", 1, repeat(HIGH, 5)));
+        Daemon d = daemon(naive().withNodeChoice(org.wasp.daemon.policy.NodeChoice.RUNNING),
+                new ReplayCounterSource(t));
+        ticks(d, 5);
+        assertEquals(List.of("set 700 2"), kernel.calls, "runs on CPU 3 = node 1: mask 0b10");
+    }
+
+    @Test
+    void statusRendersWhatWasDecided() {
+        Daemon d = daemon(DaemonConfig.defaults(), new ReplayCounterSource(trace(repeat(HIGH, 5), repeat(LOW, 5))));
+        matrix[0] = new PtlMatrix(new double[][] {{260, 150}, {300, 95}}, 0);
+        ticks(d, 5);
+        String json = StatusJson.render(d.snapshot());
+        assertTrue(json.contains("\"pid\": 500, \"comm\": \"app\""), json);
+        assertTrue(json.contains("\"replication_mask\": 1"), json);
+        assertTrue(json.contains("\"steered\": {\"500\": 1}"), json);
+        assertTrue(json.contains("\"ptl_ns\": [[260.000, 150.000], [300.000, 95.0000]]"), json);
+        String prom = PrometheusText.render(d.snapshot());
+        assertTrue(prom.contains("waspd_process_replicated{pid=\"500\",comm=\"app\"} 1"), prom);
+        assertTrue(prom.contains("waspd_process_replicated{pid=\"600\",comm=\"stream\"} 0"), prom);
+        assertTrue(prom.contains("waspd_ptl_nanoseconds{cpu_node=\"0\",memory_node=\"1\"} 150.000"), prom);
+        assertTrue(prom.contains("waspd_decisions_total{action=\"enable\"} 1"), prom);
+    }
+}

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0-only
+package org.wasp.daemon.testutil;
+
+import java.nio.ByteBuffer;
+import java.util.BitSet;
+import org.wasp.daemon.cli.Platform;
+import org.wasp.daemon.counters.PerfApi;
+import org.wasp.daemon.os.Affinity;
+import org.wasp.daemon.os.MemoryBinding;
+import org.wasp.daemon.os.ProcFs;
+import org.wasp.daemon.os.ReplicationControl;
+
+/** A machine for CLI tests: fixture /proc, fake kernel and PMU, no-op pinning, heap "node" memory. */
+public final class FakePlatform implements Platform {
+    public boolean root = true;
+    public final FakeProc proc;
+    public final FakeControl kernel = new FakeControl();
+    public final FakePerf perf = new FakePerf();
+
+    public FakePlatform(FakeProc proc) {
+        this.proc = proc;
+    }
+
+    @Override
+    public boolean isRoot() {
+        return root;
+    }
+
+    @Override
+    public int selfPid() {
+        return 99;
+    }
+
+    @Override
+    public ProcFs procFs() {
+        return new ProcFs(proc.root());
+    }
+
+    @Override
+    public ReplicationControl replication() {
+        return kernel;
+    }
+
+    @Override
+    public PerfApi perf() {
+        return perf;
+    }
+
+    @Override
+    public Affinity affinity() {
+        BitSet[] mask = {new BitSet()};
+        return new Affinity() {
+            @Override
+            public BitSet current() {
+                return mask[0];
+            }
+
+            @Override
+            public void set(BitSet cpus) {
+                mask[0] = cpus;
+            }
+        };
+    }
+
+    @Override
+    public MemoryBinding memory() {
+        return (bytes, node) -> {
+            ByteBuffer b = ByteBuffer.allocateDirect((int) bytes);
+            return new MemoryBinding.Region() {
+                @Override
+                public ByteBuffer buffer() {
+                    return b;
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        };
+    }
+}
