@@ -449,6 +449,10 @@ public final class Daemon {
     private StatusSnapshot buildSnapshot() {
         List<StatusSnapshot.Proc> procs = new ArrayList<>();
         for (TrackedProcess p : tracked.values()) {
+            boolean counted = p.last != null && !p.last.threads().isEmpty();
+            if (!counted && p.mask == ReplicationControl.OFF && p.steered.isEmpty()) {
+                continue; // Nothing measured (e.g. not in a replayed trace) and nothing changed.
+            }
             procs.add(new StatusSnapshot.Proc(p.pid, p.comm, p.metrics.mar(), p.metrics.missRate(), p.mask, p.changed,
                     Map.copyOf(p.steered)));
         }
