@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Install WASP on a real machine: build and install the kernel prepared by
+# `scripts/prepare.sh --target host` with its modules, and the daemon
+# (waspd.jar, a waspd wrapper, a systemd unit). Run as root.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	cat <<USAGE
+usage: ${0##*/} [--kernel-only | --daemon-only] [--obj DIR] [--prefix DIR] [--jobs N]
+  --kernel-only  install only the kernel and modules
+  --daemon-only  install only waspd
+  --obj DIR      build directory from prepare.sh (default \$WASP_CACHE/build/host)
+  --prefix DIR   where waspd goes (default /usr/local: lib/wasp/waspd.jar, sbin/waspd)
+  --jobs N       parallel build jobs (default: number of CPUs)
+The kernel is installed with 'make modules_install install', which on Debian
+runs installkernel and updates the boot loader. Reboot into it afterwards.
+USAGE
+}
+do_kernel=1 do_daemon=1 obj=$WASP_CACHE/build/host prefix=/usr/local jobs=$(nproc)
+while (( $# )); do
+	case $1 in
+	--kernel-only) do_daemon=0; shift ;;
+	--daemon-only) do_kernel=0; shift ;;
+	--obj) obj=${2:?}; shift 2 ;;
+	--prefix) prefix=${2:?}; shift 2 ;;
+	--jobs) jobs=${2:?}; shift 2 ;;
+	-h|--help) usage; exit 0 ;;
+	*) usage >&2; die "unknown argument: $1" ;;
+	esac
+done
+[ "$(id -u)" = 0 ] || die "must be run as root (sudo $0 $*)"
+
+if (( do_kernel )); then
+	[ -f "$obj/.wasp-config-key" ] && [ -f "$obj/.config" ] ||
+		die "no prepared kernel in $obj: run scripts/prepare.sh --target host first"
+	tree=$(sed -n 's/^KERNELSRC *:= *\(.*\)$/\1/p;s/^include \(.*\)\/Makefile$/\1/p' "$obj/Makefile" | head -n1)
+	tree=${tree:-$WASP_CACHE/src}
+	[ -f "$tree/Makefile" ] || die "the source tree of $obj ($tree) is gone: run scripts/prepare.sh --target host again"
+	run_with_progress "building the kernel" "$obj/build.log" make -C "$tree" O="$obj" -j"$jobs" bzImage modules
+	log "installing modules and kernel $(cat "$obj/include/config/kernel.release")"
+	make -s -C "$tree" O="$obj" modules_install
+	make -s -C "$tree" O="$obj" install
+fi
+
+if (( do_daemon )); then
+	jar=$WASP_ROOT/waspd/target/waspd.jar
+	if [ ! -f "$jar" ]; then
+		command -v mvn >/dev/null || die "Maven is needed to build waspd (apt-get install maven)"
+		log "building waspd"
+		(cd "$WASP_ROOT" && mvn -B -q -ntp package -DskipTests) || die "building waspd failed"
+	fi
+	install -D -m 0644 "$jar" "$prefix/lib/wasp/waspd.jar"
+	install -d "$prefix/sbin"
+	cat >"$prefix/sbin/waspd" <<WRAPPER
+#!/bin/sh
+# waspd wrapper installed by WASP's scripts/install.sh
+exec java \${WASPD_JAVA_OPTS:--XX:+UseSerialGC -Xmx256m} -jar $prefix/lib/wasp/waspd.jar "\$@"
+WRAPPER
+	chmod 0755 "$prefix/sbin/waspd"
+	install -D -m 0644 /dev/stdin /etc/systemd/system/waspd.service <<UNIT
+[Unit]
+Description=WASP page-table replication daemon
+Documentation=file://$WASP_ROOT/docs/waspd.md
+After=local-fs.target
+
+[Service]
+Type=simple
+Environment=WASPD_ARGS=1
+ExecStart=$prefix/sbin/waspd \$WASPD_ARGS
+# waspd undoes its replication and steering on SIGTERM.
+KillSignal=SIGTERM
+TimeoutStopSec=30
+Restart=on-failure
+RestartSec=5
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+	[ -d /run/systemd/system ] && systemctl daemon-reload
+	log "waspd installed: $prefix/sbin/waspd; start it with 'systemctl enable --now waspd'"
+	log "(set WASPD_ARGS with 'systemctl edit waspd', e.g. Environment=WASPD_ARGS=\"0 -x stream\")"
+fi

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The one test command: Java unit tests, the guest kernels built with the
+# series, the VM runner's own checks, and the in-guest tests on 2 and 4 NUMA
+# nodes. Ends with "N passed, M failed[, K skipped]"; exits non-zero if any
+# test, build or guest run failed.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	cat <<USAGE
+usage: ${0##*/} [--no-java] [--no-kernel] [--targets "guest debug"] [--nodes "2 4"]
+  --no-java        skip the Java unit tests
+  --no-kernel      skip the kernel builds and everything in the guest
+  --targets LIST   kernels to build and test in (default: guest)
+  --nodes LIST     NUMA node counts to boot each kernel with (default: "2 4")
+Results (TAP and logs) are kept in \$WASP_CACHE/results ($WASP_CACHE/results).
+USAGE
+}
+java=1 kernel=1 targets=${WASP_TARGETS:-guest} node_counts="2 4"
+while (( $# )); do
+	case $1 in
+	--no-java) java=0; shift ;;
+	--no-kernel) kernel=0; shift ;;
+	--targets) targets=${2:?}; shift 2 ;;
+	--nodes) node_counts=${2:?}; shift 2 ;;
+	-h|--help) usage; exit 0 ;;
+	*) usage >&2; die "unknown argument: $1" ;;
+	esac
+done
+
+results=$WASP_CACHE/results
+rm -rf "$results"
+mkdir -p "$results"
+passed=0 failed=0 skipped=0 started=$SECONDS
+failures=()
+step() { log "== $* ($(( SECONDS - started ))s)"; }
+fail() { failed=$((failed + 1)); failures+=("$1"); log "FAILED: $1"; }
+
+# count_tap NAME FILE: add a TAP stream's results to the totals.
+count_tap() {
+	local name=$1 file=$2 p f s
+	p=$(grep -Ec '^ok [0-9]+' "$file" || true)
+	s=$(grep -Ec '^ok [0-9]+.*# SKIP' "$file" || true)
+	f=$(grep -Ec '^not ok [0-9]+' "$file" || true)
+	passed=$((passed + p - s)) skipped=$((skipped + s)) failed=$((failed + f))
+	while IFS= read -r line; do failures+=("$name: ${line#not ok }"); done < <(grep -E '^not ok [0-9]+' "$file")
+	log "$name: $((p - s)) passed, $f failed, $s skipped"
+}
+
+if (( java )); then
+	step "Java unit tests (mvn -B verify)"
+	rm -rf "$WASP_ROOT"/*/target/surefire-reports
+	if ! (cd "$WASP_ROOT" && mvn -B -ntp verify) >"$results/maven.log" 2>&1; then
+		grep -E 'Tests run:|FAIL|ERROR' "$results/maven.log" | tail -n 30 >&2
+		fail "mvn -B verify (log: $results/maven.log)"
+	fi
+	for r in "$WASP_ROOT"/*/target/surefire-reports/TEST-*.xml; do
+		[ -f "$r" ] || continue
+		t=$(grep -o -m1 'tests="[0-9]*"' "$r" | tr -dc 0-9)
+		f=$(grep -o -m1 'failures="[0-9]*"' "$r" | tr -dc 0-9)
+		e=$(grep -o -m1 'errors="[0-9]*"' "$r" | tr -dc 0-9)
+		s=$(grep -o -m1 'skipped="[0-9]*"' "$r" | tr -dc 0-9)
+		passed=$((passed + t - f - e - s)) failed=$((failed + f + e)) skipped=$((skipped + s))
+	done
+	grep -E '^\[(INFO|WARNING|ERROR)\] Tests run:' "$results/maven.log" | tail -n 1 >&2
+fi
+
+if (( kernel )); then
+	for target in $targets; do
+		step "building the $target kernel"
+		if ! obj=$("$WASP_ROOT/scripts/build-kernel.sh" --target "$target"); then
+			fail "build of the $target kernel"
+			continue
+		fi
+		tree=$WASP_CACHE/src
+		tests=$WASP_CACHE/tests/$target
+		step "building the in-guest tests"
+		if ! make -s -C "$WASP_ROOT/tests/guest" KSFT="$tree/tools/testing/selftests" OUT="$tests" >"$results/tests-build.log" 2>&1; then
+			cat "$results/tests-build.log" >&2
+			fail "build of the in-guest tests"
+			continue
+		fi
+		progs=("$tests"/*)
+
+		export WASP_EXPECT_RELEASE WASP_EXPECT_UTS WASP_EXPECT_NODES WASP_EXPECT_CPUS WASP_JAR
+		WASP_EXPECT_RELEASE=$(cat "$obj/include/config/kernel.release")
+		WASP_EXPECT_UTS=$(sed -n 's/^#define UTS_VERSION "\(.*\)"$/\1/p' "$obj/include/generated/utsversion.h")
+		WASP_JAR=$WASP_ROOT/waspd/target/waspd.jar
+
+		step "VM runner checks ($target)"
+		"$WASP_ROOT/tests/vm/runner-selftest.sh" --target "$target" >"$results/runner-$target.tap" 2>&1
+		count_tap "vm runner ($target)" "$results/runner-$target.tap"
+
+		for n in $node_counts; do
+			step "in-guest tests: $target kernel, $n nodes"
+			WASP_EXPECT_NODES=$n WASP_EXPECT_CPUS=$(( n > 4 ? n : 4 ))
+			tap=$results/guest-$target-${n}nodes.tap
+			"$WASP_ROOT/scripts/vm-run.sh" --target "$target" --nodes "$n" --timeout 1800 \
+				--log "$results/console-$target-${n}nodes.log" -- \
+				"$WASP_ROOT/tests/guest/run-tests.sh" "${progs[@]}" | tee "$tap"
+			rc=${PIPESTATUS[0]}
+			count_tap "guest ($target, $n nodes)" "$tap"
+			if (( rc != 0 )) && ! grep -q '^not ok' "$tap"; then
+				fail "guest run ($target, $n nodes) ended with status $rc"
+			fi
+		done
+	done
+fi
+
+log "finished in $(( SECONDS - started ))s"
+for f in "${failures[@]}"; do log "  failed: $f"; done
+echo "$passed passed, $failed failed, $skipped skipped"
+(( failed == 0 ))

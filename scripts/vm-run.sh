@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Boot a WASP test kernel under QEMU with emulated NUMA nodes, run one
+# command inside and return its exit status. The guest's root is the host's
+# root file system, read-only, so host-built programs and the host JDK run
+# unchanged; the command runs in the caller's working directory with the
+# caller's PATH, HOME, JAVA_HOME and WASP_* variables, as root.
+#
+# Exit status: the command's own, or
+#   124  the guest did not finish within --timeout (it was killed)
+#   125  the guest died without reporting a status (panic, triple fault)
+#   126  the command succeeded but the kernel logged a warning, BUG or oops
+#   127  the VM could not be started (bad options, no kernel, no QEMU)
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	cat <<USAGE
+usage: ${0##*/} [options] [--] COMMAND [ARG...]
+  --target T        guest or debug: boot \$WASP_CACHE/build/T (default guest)
+  --kernel FILE     boot this bzImage instead
+  --nodes N         emulated NUMA nodes (default 2)
+  --cpus N          vCPUs, spread over the nodes in blocks (default 4, at least N)
+  --mem MiB         guest memory, split evenly over the nodes (default 1024 per node)
+  --timeout SEC     kill the guest after SEC seconds (default 600)
+  --log FILE        keep the console log here (default \$WASP_CACHE/vm/console.log)
+  --accel A         auto, kvm or tcg (default auto: KVM if it boots here, else TCG)
+  --la57            5-level paging (CPU with LA57)
+  --append ARGS     extra kernel command line
+  --allow-warnings  do not turn kernel warnings into exit status 126
+  -q, --quiet       do not echo the guest's output while it runs
+Exit status: COMMAND's, or 124 timeout, 125 guest crash, 126 kernel warning,
+127 VM not started.
+USAGE
+}
+
+target=guest kernel= nodes=2 cpus= mem= timeout=600 logf= accel=${WASP_ACCEL:-auto}
+la57=0 append= allow_warn=0 quiet=0
+while (( $# )); do
+	case $1 in
+	--target) target=${2:?}; shift 2 ;;
+	--kernel) kernel=${2:?}; shift 2 ;;
+	--nodes) nodes=${2:?}; shift 2 ;;
+	--cpus) cpus=${2:?}; shift 2 ;;
+	--mem) mem=${2:?}; shift 2 ;;
+	--timeout) timeout=${2:?}; shift 2 ;;
+	--log) logf=${2:?}; shift 2 ;;
+	--accel) accel=${2:?}; shift 2 ;;
+	--la57) la57=1; shift ;;
+	--append) append=${2:?}; shift 2 ;;
+	--allow-warnings) allow_warn=1; shift ;;
+	-q|--quiet) quiet=1; shift ;;
+	-h|--help) usage; exit 0 ;;
+	--) shift; break ;;
+	-*) usage >&2; log "unknown option: $1"; exit 127 ;;
+	*) break ;;
+	esac
+done
+fail() { log "$*"; exit 127; }
+(( $# )) || { usage >&2; fail "no command given"; }
+is_num() { [[ $1 =~ ^[0-9]+$ ]] && (( $1 > 0 )); }
+is_num "$nodes" || fail "--nodes must be a positive number"
+cpus=${cpus:-$(( nodes > 4 ? nodes : 4 ))}
+is_num "$cpus" || fail "--cpus must be a positive number"
+mem=${mem:-$(( 1024 * nodes ))}
+is_num "$mem" && (( mem / nodes >= 256 )) || fail "--mem must give each node at least 256 MiB"
+is_num "$timeout" || fail "--timeout must be a positive number of seconds"
+case $accel in auto|kvm|tcg) ;; *) fail "--accel must be auto, kvm or tcg" ;; esac
+kernel=${kernel:-$WASP_CACHE/build/$target/arch/x86/boot/bzImage}
+[ -f "$kernel" ] || fail "no kernel at $kernel: run scripts/build-kernel.sh --target $target first"
+command -v qemu-system-x86_64 >/dev/null || fail "qemu-system-x86_64 not found (apt-get install qemu-system-x86)"
+mkdir -p "$WASP_CACHE/vm"
+logf=${logf:-$WASP_CACHE/vm/console.log}
+
+# KVM if it really boots a guest here (on some hosts /dev/kvm exists but
+# guests hang), else TCG. The probe's answer is kept per host kernel and QEMU.
+if [ "$accel" = auto ]; then
+	accel=tcg
+	if [ -w /dev/kvm ]; then
+		probe=$WASP_CACHE/vm/accel-$( { uname -r; qemu-system-x86_64 --version; } | sha256sum | cut -c1-12)
+		if [ ! -f "$probe" ]; then
+			if WASP_ACCEL=kvm "$0" --kernel "$kernel" --timeout 30 --quiet --log "$probe.log" -- true >/dev/null 2>&1; then
+				echo kvm >"$probe"
+			else
+				echo tcg >"$probe"
+			fi
+		fi
+		accel=$(cat "$probe")
+	fi
+fi
+if [ "$accel" = kvm ]; then
+	accel_args=(-accel kvm -cpu "host${la57:+}")
+	(( la57 )) && accel_args=(-accel kvm -cpu host,la57=on)
+else
+	accel_args=(-accel tcg,thread=multi -cpu "max,la57=$( ((la57)) && echo on || echo off)")
+fi
+
+# NUMA topology: node i gets a block of CPUs (none if there are fewer CPUs
+# than nodes), an equal share of memory, and distance 10 + 10 * hops on a ring.
+numa_args=()
+for (( i = 0; i < nodes; i++ )); do
+	lo=$(( i * cpus / nodes )) hi=$(( (i + 1) * cpus / nodes - 1 ))
+	numa_args+=(-object "memory-backend-ram,id=m$i,size=$(( mem / nodes ))M")
+	if (( hi >= lo )); then
+		numa_args+=(-numa "node,nodeid=$i,cpus=$lo-$hi,memdev=m$i")
+	else
+		numa_args+=(-numa "node,nodeid=$i,memdev=m$i")
+	fi
+done
+for (( i = 0; i < nodes; i++ )); do
+	for (( j = i + 1; j < nodes; j++ )); do
+		hops=$(( j - i < nodes - j + i ? j - i : nodes - j + i ))
+		numa_args+=(-numa "dist,src=$i,dst=$j,val=$(( 10 + 10 * hops ))")
+	done
+done
+
+run=$(mktemp -d "${TMPDIR:-/tmp}/wasp-vm.XXXXXX")
+qpid=
+cleanup() {
+	[ -n "$qpid" ] && kill -9 "$qpid" 2>/dev/null
+	[ -n "${tailpid:-}" ] && kill "$tailpid" 2>/dev/null
+	rm -rf "$run"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+share=$run/share
+mkdir -p "$share"
+{
+	printf 'cd %q || exit 127\n' "$PWD"
+	for v in PATH HOME JAVA_HOME LANG $(compgen -v WASP_); do
+		[ -n "${!v+x}" ] && printf 'export %s=%q\n' "$v" "${!v}"
+	done
+	printf 'exec'; printf ' %q' "$@"; printf '\n'
+} >"$share/cmd"
+: >"$share/out"
+
+init=$WASP_ROOT/scripts/guest-init
+cmdline="console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro"
+cmdline+=" init=$init panic=-1 oops=panic wasp.share=$share $append"
+: >"$logf"
+tailpid=
+if (( !quiet )); then
+	tail -n +1 -f "$share/out" &
+	tailpid=$!
+fi
+start=$SECONDS
+timeout --kill-after=5 "$timeout" qemu-system-x86_64 -nodefaults -no-reboot -display none \
+	"${accel_args[@]}" -m "$mem" -smp "$cpus,sockets=$cpus,cores=1,threads=1" "${numa_args[@]}" \
+	-kernel "$kernel" -append "$cmdline" \
+	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
+	-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root \
+	-fsdev "local,id=share,path=$share,security_model=none" \
+	-device virtio-9p-pci,fsdev=share,mount_tag=waspshare \
+	-serial "file:$logf" </dev/null >"$run/qemu.err" 2>&1 &
+qpid=$!
+wait "$qpid"
+qrc=$?
+qpid=
+sleep 0.2
+if [ -n "$tailpid" ]; then
+	kill "$tailpid" 2>/dev/null
+	wait "$tailpid" 2>/dev/null
+fi
+
+tail_log() { log "last lines of the console log ($logf):"; tail -n "${1:-40}" "$logf" >&2; }
+if (( qrc == 124 || qrc == 137 )); then
+	log "guest did not finish within ${timeout}s: killed"
+	tail_log
+	exit 124
+fi
+if [ ! -s "$share/status" ]; then
+	log "guest ended without reporting a status after $(( SECONDS - start ))s (QEMU exit $qrc)"
+	[ -s "$run/qemu.err" ] && { log "QEMU said:"; cat "$run/qemu.err" >&2; }
+	tail_log 60
+	exit 125
+fi
+rc=$(cat "$share/status")
+warn_re='(WARNING:|BUG:|Oops|Kernel panic|general protection fault|KASAN:|UBSAN:|kernel BUG|INFO: (possible|task .* blocked)|Call Trace:)'
+if (( rc == 0 && !allow_warn )) && grep -Eq "$warn_re" "$logf"; then
+	log "the kernel logged a warning; from $logf:"
+	grep -E -m1 -A30 "$warn_re" "$logf" >&2
+	exit 126
+fi
+exit "$rc"
