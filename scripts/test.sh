@@ -48,6 +48,19 @@ count_tap() {
 	log "$name: $((p - s)) passed, $f failed, $s skipped"
 }
 
+# build_guest_tests TREE OUT: tests/guest/*.c, and the kselftest directories
+# that kernel-patches/selftests names (added to the tree by the series).
+build_guest_tests() {
+	local tree=$1 out=$2 dir
+	make -C "$WASP_ROOT/tests/guest" KSFT="$tree/tools/testing/selftests" OUT="$out/wasp" || return
+	[ -f "$WASP_PATCHES/selftests" ] || return 0
+	while read -r dir; do
+		case $dir in ''|'#'*) continue ;; esac
+		make -C "$tree/tools/testing/selftests/$dir" OUTPUT="$out/$dir" || return
+		find "$out/$dir" -name '*.o' -delete
+	done <"$WASP_PATCHES/selftests"
+}
+
 if (( java )); then
 	step "Java unit tests (mvn -B verify)"
 	rm -rf "$WASP_ROOT"/*/target/surefire-reports
@@ -76,12 +89,13 @@ if (( kernel )); then
 		tree=$WASP_CACHE/src
 		tests=$WASP_CACHE/tests/$target
 		step "building the in-guest tests"
-		if ! make -s -C "$WASP_ROOT/tests/guest" KSFT="$tree/tools/testing/selftests" OUT="$tests" >"$results/tests-build.log" 2>&1; then
+		rm -rf "$tests"
+		if ! build_guest_tests "$tree" "$tests" >"$results/tests-build.log" 2>&1; then
 			cat "$results/tests-build.log" >&2
 			fail "build of the in-guest tests"
 			continue
 		fi
-		progs=("$tests"/*)
+		mapfile -t progs < <(find "$tests" -type f -perm -u+x | sort)
 
 		export WASP_EXPECT_RELEASE WASP_EXPECT_UTS WASP_EXPECT_NODES WASP_EXPECT_CPUS WASP_JAR
 		WASP_EXPECT_RELEASE=$(cat "$obj/include/config/kernel.release")
