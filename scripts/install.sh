@@ -8,29 +8,34 @@ set -euo pipefail
 
 usage() {
 	cat <<USAGE
-usage: ${0##*/} [--kernel-only | --daemon-only] [--obj DIR] [--prefix DIR] [--jobs N]
+usage: ${0##*/} [--kernel-only | --daemon-only] [--obj DIR] [--prefix DIR] [--unit-dir DIR] [--jobs N]
   --kernel-only  install only the kernel and modules
   --daemon-only  install only waspd
   --obj DIR      build directory from prepare.sh (default \$WASP_CACHE/build/host)
   --prefix DIR   where waspd goes (default /usr/local: lib/wasp/waspd.jar, sbin/waspd)
+  --unit-dir DIR where the systemd unit waspd.service goes (default /etc/systemd/system)
   --jobs N       parallel build jobs (default: number of CPUs)
 The kernel is installed with 'make modules_install install', which on Debian
 runs installkernel and updates the boot loader. Reboot into it afterwards.
 USAGE
 }
-do_kernel=1 do_daemon=1 obj=$WASP_CACHE/build/host prefix=/usr/local jobs=$(nproc)
+default_unit_dir=/etc/systemd/system
+do_kernel=1 do_daemon=1 obj=$WASP_CACHE/build/host prefix=/usr/local unit_dir=$default_unit_dir jobs=$(nproc)
 while (( $# )); do
 	case $1 in
 	--kernel-only) do_daemon=0; shift ;;
 	--daemon-only) do_kernel=0; shift ;;
 	--obj) obj=${2:?}; shift 2 ;;
 	--prefix) prefix=${2:?}; shift 2 ;;
+	--unit-dir) unit_dir=${2:?}; shift 2 ;;
 	--jobs) jobs=${2:?}; shift 2 ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; die "unknown argument: $1" ;;
 	esac
 done
 [ "$(id -u)" = 0 ] || die "must be run as root (sudo $0 $*)"
+# The wrapper and the unit name absolute paths.
+prefix=$(realpath -m "$prefix") unit_dir=$(realpath -m "$unit_dir")
 
 if (( do_kernel )); then
 	[ -f "$obj/.wasp-config-key" ] && [ -f "$obj/.config" ] ||
@@ -56,10 +61,10 @@ if (( do_daemon )); then
 	cat >"$prefix/sbin/waspd" <<WRAPPER
 #!/bin/sh
 # waspd wrapper installed by WASP's scripts/install.sh
-exec java \${WASPD_JAVA_OPTS:--XX:+UseSerialGC -Xmx256m} -jar $prefix/lib/wasp/waspd.jar "\$@"
+exec java \${WASPD_JAVA_OPTS:--XX:+UseSerialGC -Xmx256m} -jar '$prefix/lib/wasp/waspd.jar' "\$@"
 WRAPPER
 	chmod 0755 "$prefix/sbin/waspd"
-	install -D -m 0644 /dev/stdin /etc/systemd/system/waspd.service <<UNIT
+	install -D -m 0644 /dev/stdin "$unit_dir/waspd.service" <<UNIT
 [Unit]
 Description=WASP page-table replication daemon
 Documentation=file://$WASP_ROOT/docs/waspd.md
@@ -78,7 +83,10 @@ RestartSec=5
 [Install]
 WantedBy=multi-user.target
 UNIT
-	[ -d /run/systemd/system ] && systemctl daemon-reload
-	log "waspd installed: $prefix/sbin/waspd; start it with 'systemctl enable --now waspd'"
+	# Only the system's own unit directory concerns the running systemd.
+	if [ "$unit_dir" = "$default_unit_dir" ] && [ -d /run/systemd/system ]; then
+		systemctl daemon-reload
+	fi
+	log "waspd installed: $prefix/sbin/waspd, unit $unit_dir/waspd.service; start it with 'systemctl enable --now waspd'"
 	log "(set WASPD_ARGS with 'systemctl edit waspd', e.g. Environment=WASPD_ARGS=\"0 -x stream\")"
 fi

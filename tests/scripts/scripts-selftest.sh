@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Checks that the foundation scripts fail when they must and change nothing
+# when they need not: prepare.sh (a patch that does not apply, idempotence),
+# install.sh (not root, not prepared, --daemon-only into a temp prefix) and
+# vm-run.sh (bad options). No VM boot, no kernel build. TAP on stdout; exit
+# status non-zero if any check fails.
+#
+# prepare.sh runs against $WASP_CACHE (default ~/.cache/wasp) like test.sh: the
+# failing run works in a scratch index and must leave the tree alone; the
+# idempotence check runs the real series twice (the first run may bring the
+# tree up to date with the series, as test.sh would). Run as root.
+set -u
+root=$(cd "$(dirname "$0")/../.." && pwd)
+scripts=$root/scripts
+cache=${WASP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/wasp}
+tree=$cache/src
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/wasp-scripts-selftest.XXXXXX")
+chmod 755 "$tmp"
+trap 'rm -rf "$tmp"' EXIT
+n=0 failed=0
+total=13
+
+ok() { n=$((n + 1)); echo "ok $n $1"; }
+not_ok() { # not_ok NAME [DIAGNOSTIC-FILE...]
+	local name=$1 f
+	shift
+	n=$((n + 1)) failed=$((failed + 1))
+	echo "not ok $n $name"
+	for f in "$@"; do
+		[ -s "$f" ] && tail -n 15 "$f" | sed 's/^/#   /'
+	done
+	return 0
+}
+skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
+diag() { printf '# %s\n' "$@"; }
+check() { # check NAME CONDITION-STATUS [DIAGNOSTIC-FILE...]
+	local name=$1 st=$2
+	shift 2
+	if [ "$st" = 0 ]; then ok "$name"; else not_ok "$name" "$@"; fi
+}
+is_root() { [ "$(id -u)" = 0 ]; }
+# mtime and content of a file on one line, empty when it is missing
+config_id() { [ -f "$1" ] && echo "mtime $(stat -c %y "$1") sha256 $(sha256sum <"$1" | cut -c1-16)"; }
+
+echo "TAP version 13"
+echo "1..$total"
+
+# --- prepare.sh: a patch that does not apply --------------------------------
+if [ ! -d "$tree/.git" ] || ! git -C "$tree" rev-parse -q --verify wasp-base >/dev/null; then
+	for t in prepare_bad_patch_fails prepare_bad_patch_names_patch_and_file prepare_bad_patch_leaves_tree_alone; do
+		skip "$t" "no prepared tree in $tree (run scripts/prepare.sh once)"
+	done
+else
+	mkdir -p "$tmp/patches"
+	cat >"$tmp/patches/0001-bad.patch" <<'PATCH'
+From: selftest <selftest@wasp.invalid>
+Subject: [PATCH] a patch whose context is not in mm/memory.c
+
+---
+ mm/memory.c | 2 +-
+ 1 file changed, 1 insertion(+), 1 deletion(-)
+
+diff --git a/mm/memory.c b/mm/memory.c
+--- a/mm/memory.c
++++ b/mm/memory.c
+@@ -10,3 +10,3 @@
+ this context line is not in mm/memory.c
+-and neither is this one
++so the patch cannot apply
+ nor this one
+PATCH
+	echo 0001-bad.patch >"$tmp/patches/series"
+	head0=$(git -C "$tree" rev-parse HEAD) status0=$(git -C "$tree" status --porcelain --untracked-files=no)
+	WASP_PATCHES=$tmp/patches "$scripts/prepare.sh" --target guest >"$tmp/bad.out" 2>"$tmp/bad.err"
+	st=$?
+	head1=$(git -C "$tree" rev-parse HEAD) status1=$(git -C "$tree" status --porcelain --untracked-files=no)
+	[ "$st" != 0 ]; check prepare_bad_patch_fails $? "$tmp/bad.err"
+	grep -q '0001-bad\.patch' "$tmp/bad.err" && grep -q 'mm/memory\.c' "$tmp/bad.err"
+	check prepare_bad_patch_names_patch_and_file $? "$tmp/bad.err"
+	if [ "$head0" = "$head1" ] && [ "$status0" = "$status1" ]; then
+		ok prepare_bad_patch_leaves_tree_alone
+	else
+		not_ok prepare_bad_patch_leaves_tree_alone
+		diag "HEAD $head0 -> $head1" "git status before: ${status0:-clean}" "git status after: ${status1:-clean}"
+	fi
+fi
+
+# --- prepare.sh: idempotent ---------------------------------------------------
+if ! is_root && [ ! -f /usr/src/linux-source-6.12.tar.xz ]; then
+	for t in prepare_rerun_prints_same_key prepare_rerun_touches_no_file prepare_rerun_keeps_config; do
+		skip "$t" "no kernel source and not root"
+	done
+else
+	"$scripts/prepare.sh" --target guest >"$tmp/p1.out" 2>"$tmp/p1.err"
+	st1=$?
+	obj=$(sed -n 's/^obj=//p' "$tmp/p1.out")
+	obj=${obj:-$cache/build/guest}
+	cfg0=$(config_id "$obj/.config")
+	sleep 1 # so that anything written from now on is -newer the stamp
+	touch "$tmp/stamp"
+	"$scripts/prepare.sh" --target guest >"$tmp/p2.out" 2>"$tmp/p2.err"
+	st2=$?
+	cfg1=$(config_id "$obj/.config")
+	key1=$(sed -n 's/^key=//p' "$tmp/p1.out") key2=$(sed -n 's/^key=//p' "$tmp/p2.out")
+	if [ "$st1" = 0 ] && [ "$st2" = 0 ] && [ -n "$key1" ] && [ "$key1" = "$key2" ]; then
+		ok prepare_rerun_prints_same_key
+	else
+		not_ok prepare_rerun_prints_same_key "$tmp/p1.err" "$tmp/p2.err"
+		diag "exit $st1 then $st2, key '${key1}' then '${key2}'"
+	fi
+	find "$tree" -path "$tree/.git" -prune -o -newer "$tmp/stamp" -print >"$tmp/newer" 2>/dev/null
+	if [ "$st2" = 0 ] && [ ! -s "$tmp/newer" ]; then
+		ok prepare_rerun_touches_no_file
+	else
+		not_ok prepare_rerun_touches_no_file "$tmp/p2.err"
+		diag "exit $st2; $(wc -l <"$tmp/newer") file(s) newer than before the second run:"
+		head -n 5 "$tmp/newer" | sed 's/^/#   /'
+	fi
+	if [ "$st2" = 0 ] && [ -n "$cfg0" ] && [ "$cfg0" = "$cfg1" ]; then
+		ok prepare_rerun_keeps_config
+	else
+		not_ok prepare_rerun_keeps_config "$tmp/p2.err"
+		diag "exit $st2; $obj/.config before: ${cfg0:-missing}" "after: ${cfg1:-missing}"
+	fi
+fi
+
+# --- install.sh ---------------------------------------------------------------
+# Not root: as nobody, with a prefix nobody could write anyway.
+if is_root && command -v setpriv >/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$tmp" \
+		"$scripts/install.sh" --daemon-only --prefix "$tmp/nobody" --unit-dir "$tmp/nobody-units" \
+		>"$tmp/nr.out" 2>"$tmp/nr.err"
+	st=$?
+	[ "$st" != 0 ] && grep -q 'must be run as root' "$tmp/nr.err" && [ ! -e "$tmp/nobody" ]
+	check install_refuses_non_root $? "$tmp/nr.err"
+elif ! is_root; then
+	"$scripts/install.sh" --daemon-only --prefix "$tmp/nobody" --unit-dir "$tmp/nobody-units" \
+		>"$tmp/nr.out" 2>"$tmp/nr.err"
+	st=$?
+	[ "$st" != 0 ] && grep -q 'must be run as root' "$tmp/nr.err" && [ ! -e "$tmp/nobody" ]
+	check install_refuses_non_root $? "$tmp/nr.err"
+else
+	skip install_refuses_non_root "no setpriv"
+fi
+
+if is_root; then
+	mkdir -p "$tmp/empty-cache"
+	WASP_CACHE=$tmp/empty-cache "$scripts/install.sh" --kernel-only >"$tmp/np.out" 2>"$tmp/np.err"
+	st=$?
+	[ "$st" != 0 ] && grep -q 'prepare\.sh --target host' "$tmp/np.err"
+	check install_refuses_without_prepare $? "$tmp/np.err"
+
+	etc_unit=/etc/systemd/system/waspd.service
+	etc_before=$(stat -c '%Y %s' "$etc_unit" 2>/dev/null || echo absent)
+	"$scripts/install.sh" --daemon-only --prefix "$tmp/prefix" --unit-dir "$tmp/units" \
+		>"$tmp/inst.out" 2>"$tmp/inst.err"
+	st=$?
+	ver=$("$tmp/prefix/sbin/waspd" --version 2>&1)
+	vst=$?
+	if [ "$st" = 0 ] && [ -f "$tmp/prefix/lib/wasp/waspd.jar" ] && [ "$vst" = 0 ] && [[ $ver =~ ^waspd\ [0-9] ]]; then
+		ok install_daemon_only_installs_working_wrapper
+	else
+		not_ok install_daemon_only_installs_working_wrapper "$tmp/inst.err"
+		diag "install exit $st; '$tmp/prefix/sbin/waspd --version' exit $vst: $ver"
+	fi
+	unit=$tmp/units/waspd.service
+	etc_after=$(stat -c '%Y %s' "$etc_unit" 2>/dev/null || echo absent)
+	if [ -f "$unit" ] && grep -Eq "^ExecStart=$tmp/prefix/sbin/waspd( |\$)" "$unit" && [ "$etc_before" = "$etc_after" ]; then
+		ok install_daemon_only_writes_unit_to_unit_dir
+	else
+		not_ok install_daemon_only_writes_unit_to_unit_dir "$tmp/inst.err"
+		diag "unit: $(grep '^ExecStart=' "$unit" 2>/dev/null || echo "no $unit")" \
+			"$etc_unit: $etc_before -> $etc_after"
+	fi
+else
+	skip install_refuses_without_prepare "not root"
+	skip install_daemon_only_installs_working_wrapper "not root"
+	skip install_daemon_only_writes_unit_to_unit_dir "not root"
+fi
+
+# --- vm-run.sh: bad options ---------------------------------------------------
+# A fake QEMU first on PATH records any start; none may happen.
+mkdir -p "$tmp/fakebin"
+cat >"$tmp/fakebin/qemu-system-x86_64" <<FAKE
+#!/bin/sh
+echo "\$@" >>"$tmp/qemu-started"
+exit 1
+FAKE
+chmod +x "$tmp/fakebin/qemu-system-x86_64"
+vm_rejects() { # vm_rejects NAME MESSAGE-PATTERN STRICT(1: stderr is that one line) -- ARGS...
+	local name=$1 pattern=$2 strict=$3 st lines
+	shift 4
+	rm -f "$tmp/qemu-started"
+	PATH=$tmp/fakebin:$PATH timeout 20 "$scripts/vm-run.sh" --log "$tmp/console.log" "$@" >"$tmp/vm.out" 2>"$tmp/vm.err"
+	st=$?
+	lines=$(grep -c . "$tmp/vm.err")
+	if [ "$st" = 127 ] && [ ! -e "$tmp/qemu-started" ] && grep -Eq "^vm-run\.sh: .*$pattern" "$tmp/vm.err" &&
+	   [ "$(grep -Ec "^vm-run\.sh: " "$tmp/vm.err")" = 1 ] && { [ "$strict" = 0 ] || [ "$lines" = 1 ]; }; then
+		ok "$name"
+	else
+		not_ok "$name" "$tmp/vm.err"
+		diag "exit $st (want 127), $lines line(s) on stderr, QEMU $([ -e "$tmp/qemu-started" ] && echo started || echo 'not started')"
+	fi
+}
+vm_rejects vm_run_rejects_zero_nodes 'nodes' 1 -- --nodes 0 -- true
+vm_rejects vm_run_rejects_too_little_memory 'mem' 1 -- --mem 100 --nodes 2 -- true
+# Without a command the usage comes first, then the one-line message.
+vm_rejects vm_run_rejects_missing_command 'no command' 0 -- --nodes 2
+
+[ "$n" = "$total" ] || { echo "not ok $((n + 1)) plan_matches # ran $n of $total"; failed=$((failed + 1)); }
+diag "$((n - failed)) of $n passed"
+(( failed == 0 ))
