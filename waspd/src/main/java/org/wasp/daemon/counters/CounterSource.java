@@ -16,7 +16,7 @@ public interface CounterSource extends AutoCloseable {
 
     /**
      * Cumulative readings for process {@code pid}. Counters are opened for threads of
-     * {@code tids} seen for the first time and closed for threads no longer listed.
+     * {@code tids} (ascending) seen for the first time and closed for threads no longer listed.
      *
      * @throws OsException when counting the process is not allowed ({@link OsException#denied()})
      */

@@ -2,8 +2,8 @@
 package org.wasp.daemon.counters;
 
 import com.sun.jna.LastErrorException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import com.sun.jna.Memory;
+import org.wasp.daemon.jna.DirectLibC;
 import org.wasp.daemon.jna.LibC;
 import org.wasp.daemon.jna.PerfEventAttr;
 import org.wasp.daemon.jna.RLimit;
@@ -13,12 +13,13 @@ import org.wasp.daemon.os.OsException;
 /**
  * {@link PerfApi} through syscall(perf_event_open). Each event is its own counter (no group),
  * read_format TOTAL_TIME_ENABLED | TOTAL_TIME_RUNNING, so the kernel may multiplex it and the
- * policy scales by the running/enabled deltas. Descriptors are close-on-exec.
+ * policy scales by the running/enabled deltas. Descriptors are close-on-exec. Reads, the
+ * per-interval hot path, go through {@link DirectLibC} into one reused native buffer.
  */
 public final class LinuxPerfApi implements PerfApi {
     private static final int READ_BYTES = 24;
     private final LibC libc = LibC.get();
-    private final byte[] buf = new byte[READ_BYTES];
+    private final Memory buf = new Memory(READ_BYTES);
 
     @Override
     public int open(EventSpec spec, int tid) throws OsException {
@@ -34,17 +35,16 @@ public final class LinuxPerfApi implements PerfApi {
     public synchronized void read(int fd, long[] out) throws OsException {
         long n;
         try {
-            n = libc.read(fd, buf, READ_BYTES);
+            n = DirectLibC.read(fd, buf, READ_BYTES);
         } catch (LastErrorException e) {
             throw new OsException("read perf fd " + fd, e.getErrorCode());
         }
         if (n != READ_BYTES) {
             throw new OsException("short read (" + n + " bytes) of perf fd " + fd, 0);
         }
-        ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
-        out[0] = b.getLong(0);
-        out[1] = b.getLong(8);
-        out[2] = b.getLong(16);
+        out[0] = buf.getLong(0);
+        out[1] = buf.getLong(8);
+        out[2] = buf.getLong(16);
     }
 
     @Override

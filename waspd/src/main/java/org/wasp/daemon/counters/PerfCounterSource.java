@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.wasp.daemon.jna.Errno;
 import org.wasp.daemon.os.OsException;
 import org.slf4j.Logger;
@@ -85,7 +84,8 @@ public final class PerfCounterSource implements CounterSource {
                 it.remove();
             }
         }
-        for (int tid : new TreeSet<>(tids)) {
+        // ProcFs lists tids in ascending order: under the cap, the oldest threads are counted.
+        for (int tid : tids) {
             if (byTid.containsKey(tid)) {
                 continue;
             }

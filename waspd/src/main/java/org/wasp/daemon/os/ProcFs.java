@@ -8,8 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -138,16 +138,48 @@ public class ProcFs {
         }
     }
 
+    /**
+     * The numeric names in {@code dir}, ascending. Runs for /proc and for every watched
+     * process's task directory each interval, so it lists plain names ({@link java.io.File#list()})
+     * instead of building a {@link Path} per entry.
+     */
     private static List<Integer> numericEntries(Path dir) {
-        List<Integer> ids = new ArrayList<>();
-        for (Path p : list(dir)) {
-            String n = p.getFileName().toString();
-            if (!n.isEmpty() && n.chars().allMatch(Character::isDigit)) {
-                ids.add(Integer.parseInt(n));
+        String[] names = dir.toFile().list();
+        if (names == null) {
+            // Directory gone (process exited) or unreadable.
+            return new ArrayList<>();
+        }
+        int[] ids = new int[names.length];
+        int n = 0;
+        for (String name : names) {
+            int id = parseId(name);
+            if (id >= 0) {
+                ids[n++] = id;
             }
         }
-        Collections.sort(ids);
-        return ids;
+        Arrays.sort(ids, 0, n);
+        List<Integer> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(ids[i]);
+        }
+        return out;
+    }
+
+    /** A non-negative decimal id, or -1 when {@code s} is not one. */
+    static int parseId(String s) {
+        int len = s.length();
+        if (len == 0 || len > 9) {
+            return -1;
+        }
+        int v = 0;
+        for (int i = 0; i < len; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     private static List<Path> list(Path dir) {

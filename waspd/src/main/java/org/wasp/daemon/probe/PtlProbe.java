@@ -17,6 +17,8 @@ import org.wasp.daemon.policy.PtlMatrix;
  * latency of walking a replica on that node.
  */
 public final class PtlProbe {
+    /** Seed of the chain's random cycle: every matrix chases the same cycle. */
+    public static final long CHAIN_SEED = 42;
     private final Topology topology;
     private final Affinity affinity;
     private final MemoryBinding memory;
@@ -55,7 +57,7 @@ public final class PtlProbe {
         for (double[] row : ns) {
             Arrays.fill(row, Double.NaN);
         }
-        int[] next = PointerChase.randomCycle((int) (bufferBytes / PointerChase.LINE), 42);
+        int[] next = PointerChase.randomCycle((int) (bufferBytes / PointerChase.LINE), CHAIN_SEED);
         for (Map.Entry<Integer, BitSet> e : topology.nodeCpus().entrySet()) {
             if (e.getValue().isEmpty()) {
                 continue;

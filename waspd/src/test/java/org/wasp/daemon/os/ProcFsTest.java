@@ -25,6 +25,26 @@ class ProcFsTest {
     }
 
     @Test
+    void idsAreSortedNumericallyAndOtherNamesIgnored(@TempDir Path root) throws Exception {
+        for (String d : new String[] {"10", "9", "100", "self", "1a", "net", "0"}) {
+            java.nio.file.Files.createDirectories(root.resolve("proc").resolve(d));
+        }
+        assertEquals(List.of(0, 9, 10, 100), new ProcFs(root).pids());
+        assertEquals(List.of(), new ProcFs(root).tasks(12345), "a vanished process has no threads");
+    }
+
+    @Test
+    void parsesIds() {
+        assertEquals(4242, ProcFs.parseId("4242"));
+        assertEquals(0, ProcFs.parseId("0"));
+        assertEquals(-1, ProcFs.parseId(""));
+        assertEquals(-1, ProcFs.parseId("self"));
+        assertEquals(-1, ProcFs.parseId("12x"));
+        assertEquals(-1, ProcFs.parseId("-1"));
+        assertEquals(-1, ProcFs.parseId("12345678901"), "too long for a pid");
+    }
+
+    @Test
     void threadVanishedBetweenListingAndReading() throws Exception {
         ProcFs p = fixture("procroot");
         assertTrue(p.taskStat(4242, 4244).isEmpty(), "listed thread without files reads as gone");

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# waspd's own CPU use per interval while it monitors a process with 1,000 live
+# threads at a 1 s interval. There are no hardware perf counters here, so the
+# daemon runs with --dry-run and a replay trace of that process's 1,000
+# threads; the cost of the counter reads the replay source does not make is
+# measured separately (see docs/waspd-bench.md).
+#
+#   sudo bench/daemon-cpu/run.sh [--threads N] [--seconds S] [--warmup S] [--modes "0 1"]
+#
+# Prints, per mode: the daemon's CPU time per interval from /proc/PID/stat
+# (utime+stime) over S seconds after a warm-up, the split by JVM thread (from
+# /proc/PID/task/*/schedstat), then the per-tick CPU of Daemon.tick() alone with
+# no counters (= the /proc scan), replayed counters and real perf descriptors
+# (software events, 6 per thread), and the bare cost of those read() calls in C.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+jar=$root/waspd/target/waspd.jar
+threads=1000 seconds=60 warmup=15 modes="0 1"
+while (( $# )); do
+	case $1 in
+	--threads) threads=${2:?}; shift 2 ;;
+	--seconds) seconds=${2:?}; shift 2 ;;
+	--warmup) warmup=${2:?}; shift 2 ;;
+	--modes) modes=${2:?}; shift 2 ;;
+	-h|--help) sed -n '3,16p' "$0"; exit 0 ;;
+	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+	esac
+done
+[ "$(id -u)" = 0 ] || { echo "run.sh: run as root (perf descriptors on another process's threads)" >&2; exit 1; }
+[ -f "$jar" ] || { echo "run.sh: no $jar: run 'mvn -B package' first" >&2; exit 1; }
+# The wrapper's JVM options (scripts/install.sh), unless JAVA_OPTS says otherwise.
+java_opts=${JAVA_OPTS:--XX:+UseSerialGC -Xmx256m}
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/wasp-cpu.XXXXXX")
+sleepers_pid= daemon_pid=
+cleanup() {
+	set +e
+	[ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null
+	[ -n "$sleepers_pid" ] && kill "$sleepers_pid" 2>/dev/null
+	wait 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+for prog in sleepers perf-read; do
+	extra=
+	[ $prog = sleepers ] && extra=-pthread
+	gcc -O2 -Wall $extra -o "$work/$prog" "$here/$prog.c"
+done
+
+"$work/sleepers" "$threads" >"$work/sleepers.out" 2>&1 </dev/null &
+sleepers_pid=$!
+for _ in $(seq 50); do grep -q ready "$work/sleepers.out" && break; sleep 0.1; done
+grep -q ready "$work/sleepers.out" || { echo "run.sh: sleepers did not start" >&2; exit 1; }
+live=$(ls /proc/$sleepers_pid/task | wc -l)
+"$here/make-trace.sh" "$sleepers_pid" $(( warmup + seconds + 30 )) >"$work/trace.rec"
+hz=$(getconf CLK_TCK)
+echo "# $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(ls -d /proc/[0-9]* | wc -l) processes"
+echo "# sleepers: pid $sleepers_pid, $live live threads; trace $(grep -vc '^#' "$work/trace.rec") lines; JAVA_OPTS=$java_opts"
+
+# utime+stime of a process, in clock ticks (fields 14 and 15 after the comm).
+ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+# ns on CPU per thread name (/proc/PID/task/TID/schedstat field 1).
+by_thread() {
+	local t
+	for t in /proc/"$1"/task/*; do
+		printf '%s\t%s\n' "$(cat "$t/comm" 2>/dev/null)" "$(cut -d' ' -f1 "$t/schedstat" 2>/dev/null)"
+	done | awk -F'\t' '{
+		n = $1; gsub(/[0-9]+$/, "#", n); sub(/ +$/, "", n); s[n] += $2 }
+		END { for (n in s) printf "%s\t%d\n", n, s[n] }' | sort
+}
+
+for mode in $modes; do
+	echo
+	echo "## waspd $mode --dry-run --replay (1,000-thread trace) --interval 1s: ${seconds} s after ${warmup} s warm-up"
+	# shellcheck disable=SC2086
+	java $java_opts -jar "$jar" "$mode" --dry-run --replay "$work/trace.rec" --interval 1s \
+		--status-file "$work/status.json" 2>"$work/daemon.$mode.log" &
+	daemon_pid=$!
+	sleep "$warmup"
+	kill -0 "$daemon_pid" 2>/dev/null || { echo "run.sh: waspd exited early:" >&2; tail "$work/daemon.$mode.log" >&2; exit 1; }
+	t0=$(ticks "$daemon_pid"); by_thread "$daemon_pid" >"$work/thr0"
+	sleep "$seconds"
+	t1=$(ticks "$daemon_pid"); by_thread "$daemon_pid" >"$work/thr1"
+	kill -TERM "$daemon_pid"
+	rc=0; wait "$daemon_pid" || rc=$?
+	daemon_pid=
+	monitored=$(grep -o '"monitored_threads": *[0-9]*' "$work/status.json" 2>/dev/null | head -n1 || true)
+	awk -v d="$(( t1 - t0 ))" -v hz="$hz" -v s="$seconds" 'BEGIN {
+		printf "daemon CPU (utime+stime, /proc/PID/stat): %.0f ms in %d s = %.2f ms per interval = %.2f%% of one core\n",
+			d * 1000 / hz, s, d * 1000 / hz / s, d * 100 / hz / s }'
+	echo "exit status after SIGTERM: $rc; decisions logged: $(grep -c 'replication off -> on' "$work/daemon.$mode.log")"
+	echo "per JVM thread (schedstat), ms per interval:"
+	join -t$'\t' -a2 -e0 -o 0,1.2,2.2 "$work/thr0" "$work/thr1" |
+		awk -F'\t' -v s="$seconds" '{ d = ($3 - $2) / 1e6 / s; if (d >= 0.005) printf "  %-24s %8.3f\n", $1, d }'
+done
+
+echo
+echo "## Daemon.tick() alone (dry run, naive mode, all processes), ticking thread's CPU time, 60 ticks"
+for src in none "replay:$work/trace.rec" perf-sw; do
+	# shellcheck disable=SC2086
+	java $java_opts -cp "$jar" org.wasp.daemon.bench.TickBench --source "$src" --ticks 60 --warmup 15 \
+		--sleep-ms 200 2>/dev/null | sed "s|$work/||"
+done
+echo
+echo "## the same 6 read() calls per thread in C (software perf events on the $live sleeping threads)"
+"$work/perf-read" "$sleepers_pid" 60

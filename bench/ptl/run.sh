@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# waspd's PTL probe against a C pointer chase over the same buffer size and the
+# very same chain, on this machine (host or test VM). Prints, per (CPU node,
+# memory node) pair, the probe's latency, the C latency and their ratio, and
+# how long one full matrix takes per node pair.
+#
+#   bench/ptl/run.sh [--buffer-mb MB] [--steps N] [--trials N] [--rounds N] [--matrices N]
+#
+# --buffer-mb  buffer per pair (default: waspd's rule, 8x the LLC, >= 64 MiB;
+#              128 in the WASP test VM)
+# --steps, --trials  as waspd's --probe-steps/--probe-trials (500000, 5)
+# --rounds     Java and C alternate this many times; the minimum per pair is kept
+#              (default 3; 1 in the test VM)
+# --matrices   matrices per Java run: the first is measured cold (as the daemon's
+#              first probe), the others warm (default 3; 2 in the test VM)
+# JAVA_OPTS overrides the JVM options. Needs waspd/target/waspd.jar (mvn -B package).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+jar=$root/waspd/target/waspd.jar
+
+in_vm=0
+grep -q 'guest-init' /proc/cmdline 2>/dev/null && in_vm=1
+buffer_mb= steps=500000 trials=5 rounds=3 matrices=3
+if (( in_vm )); then
+	buffer_mb=128 rounds=1 matrices=2
+	java_opts=${JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xshare:auto}
+else
+	java_opts=${JAVA_OPTS:--XX:+UseSerialGC}
+fi
+while (( $# )); do
+	case $1 in
+	--buffer-mb) buffer_mb=${2:?}; shift 2 ;;
+	--steps) steps=${2:?}; shift 2 ;;
+	--trials) trials=${2:?}; shift 2 ;;
+	--rounds) rounds=${2:?}; shift 2 ;;
+	--matrices) matrices=${2:?}; shift 2 ;;
+	-h|--help) sed -n '3,19p' "$0"; exit 0 ;;
+	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+	esac
+done
+[ -f "$jar" ] || { echo "run.sh: no $jar: run 'mvn -B package' first" >&2; exit 1; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/wasp-ptl.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# The C program: reuse bench/ptl/build/chase when it is up to date (the VM's
+# root is read-only), else build it with gcc -O2.
+bin=$here/build/chase
+if [ ! -x "$bin" ] || [ "$here/chase.c" -nt "$bin" ]; then
+	if mkdir -p "$here/build" 2>/dev/null && [ -w "$here/build" ]; then :; else bin=$work/chase; fi
+	gcc -O2 -Wall -o "$bin" "$here/chase.c"
+fi
+
+echo "# $(uname -r), $(nproc) CPUs, $( ((in_vm)) && echo 'WASP test VM' || echo host), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# nodes with memory: $(cat /sys/devices/system/node/has_memory 2>/dev/null || echo 0)"
+echo "# java: $(java -version 2>&1 | head -n1), JAVA_OPTS=$java_opts"
+size_args=()
+[ -n "$buffer_mb" ] && size_args=(--buffer-mb "$buffer_mb")
+for (( r = 1; r <= rounds; r++ )); do
+	chain=()
+	(( r == 1 )) && chain=(--chain-out "$work/chain")
+	# shellcheck disable=SC2086
+	java $java_opts -cp "$jar" org.wasp.daemon.bench.ProbeBench "${size_args[@]}" --steps "$steps" \
+		--trials "$trials" --matrices "$matrices" "${chain[@]}" >"$work/java.$r"
+	"$bin" "$work/chain" "$steps" "$trials" >"$work/c.$r"
+done
+sed -n 's/^buffer_bytes /# buffer per pair (bytes): /p; s/^llc_bytes /# last-level cache (bytes): /p; s/^steps /# steps per trial: /p; s/^trials /# timed trials: /p' "$work/java.1"
+echo "# rounds: $rounds (minimum per pair), Java matrices per run: $matrices (first cold)"
+
+awk -v rounds="$rounds" '
+	FNR == 1 { isjava = (FILENAME ~ /java\./) }
+	isjava && $1 == "ptl" {
+		k = $3 " " $4; pairs[k] = 1
+		if ($2 == 1) { if (!(k in cold) || $5 < cold[k]) cold[k] = $5 }
+		else if (!(k in warm) || $5 < warm[k]) warm[k] = $5
+	}
+	isjava && $1 == "matrix" {
+		if ($2 == 1) { if (!jcold_ms || $4 < jcold_ms) jcold_ms = $4 }
+		else if (!jwarm_ms || $4 < jwarm_ms) jwarm_ms = $4
+		np = $6
+	}
+	!isjava && $1 == "ptl" { k = $2 " " $3; if (!(k in c) || $4 < c[k]) c[k] = $4 }
+	!isjava && $1 == "matrix_ms" { if (!c_ms || $2 < c_ms) c_ms = $2 }
+	END {
+		printf "%-8s %-8s %12s %12s %10s %12s\n", "cpu_node", "mem_node", "java_ns", "c_ns", "java/c", "java_cold_ns"
+		n = 0
+		for (k in pairs) keys[++n] = k
+		# sort the pair keys
+		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (keys[j] < keys[i]) { t = keys[i]; keys[i] = keys[j]; keys[j] = t }
+		worst = 0
+		for (i = 1; i <= n; i++) {
+			k = keys[i]; split(k, kk, " ")
+			j = (k in warm) ? warm[k] : cold[k]
+			ratio = j / c[k]
+			if (ratio > worst) worst = ratio
+			if (1 / ratio > worst) worst = 1 / ratio
+			printf "%-8s %-8s %12.2f %12.2f %10.3f %12.2f\n", kk[1], kk[2], j, c[k], ratio, cold[k]
+		}
+		printf "worst ratio (max of java/c, c/java): %.3f (goal <= 1.100)\n", worst
+		printf "matrix time per node pair: java cold %.0f ms, java warm %s ms, C %.0f ms (%d pairs)\n",
+			jcold_ms / np, jwarm_ms ? sprintf("%.0f", jwarm_ms / np) : "-", c_ms / np, np
+	}' "$work"/java.* "$work"/c.*

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0-only
+package org.wasp.daemon.bench;
+
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.wasp.daemon.os.LinuxAffinity;
+import org.wasp.daemon.os.LinuxMemoryBinding;
+import org.wasp.daemon.os.ProcFs;
+import org.wasp.daemon.os.Topology;
+import org.wasp.daemon.policy.PtlMatrix;
+import org.wasp.daemon.probe.PointerChase;
+import org.wasp.daemon.probe.PtlProbe;
+
+/**
+ * Benchmark entry point (not part of the daemon's command line): measures the PTL matrix
+ * with exactly the daemon's {@link PtlProbe} on the real OS adapters, and can write the
+ * probe's chain so that a C pointer chase follows the very same cycle
+ * ({@code bench/ptl/run.sh}).
+ *
+ * <pre>
+ * java -cp waspd.jar org.wasp.daemon.bench.ProbeBench [--buffer-mb MB] [--steps N] [--trials N]
+ *      [--matrices N] [--chain-out FILE]
+ * </pre>
+ *
+ * Prints {@code buffer_bytes B}, {@code lines L}, then per matrix {@code matrix I ms MS pairs P}
+ * and {@code ptl I CPU_NODE MEM_NODE NS} lines.
+ */
+public final class ProbeBench {
+    private ProbeBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long bufferMb = 0;
+        long steps = 500_000;
+        int trials = 5;
+        int matrices = 3;
+        Path chainOut = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String v = i + 1 < args.length ? args[i + 1] : null;
+            switch (a) {
+                case "--buffer-mb" -> bufferMb = Long.parseLong(need(a, v));
+                case "--steps" -> steps = Long.parseLong(need(a, v));
+                case "--trials" -> trials = Integer.parseInt(need(a, v));
+                case "--matrices" -> matrices = Integer.parseInt(need(a, v));
+                case "--chain-out" -> chainOut = Path.of(need(a, v));
+                default -> {
+                    System.err.println("ProbeBench: unknown argument " + a);
+                    System.exit(2);
+                }
+            }
+            i++;
+        }
+        ProcFs proc = ProcFs.system();
+        Topology topology = proc.topology();
+        // The daemon's own sizing rule unless a size is given (as with --probe-buffer-mb).
+        long buf = bufferMb > 0 ? bufferMb << 20 : PtlProbe.bufferFor(proc.lastLevelCacheBytes());
+        int lines = (int) (buf / PointerChase.LINE);
+        System.out.printf("buffer_bytes %d%nlines %d%nsteps %d%ntrials %d%nllc_bytes %d%n", buf, lines, steps, trials,
+                proc.lastLevelCacheBytes());
+        if (chainOut != null) {
+            writeChain(chainOut, PointerChase.randomCycle(lines, PtlProbe.CHAIN_SEED));
+        }
+        PtlProbe probe = new PtlProbe(topology, new LinuxAffinity(), new LinuxMemoryBinding(), buf, steps, trials);
+        for (int m = 1; m <= matrices; m++) {
+            long t0 = System.nanoTime();
+            PtlMatrix ptl = probe.measure();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            int pairs = 0;
+            StringBuilder sb = new StringBuilder();
+            for (int c = 0; c < ptl.nodes(); c++) {
+                for (int n = 0; n < ptl.ns()[c].length; n++) {
+                    if (!Double.isNaN(ptl.at(c, n))) {
+                        pairs++;
+                        sb.append(String.format("ptl %d %d %d %.2f%n", m, c, n, ptl.at(c, n)));
+                    }
+                }
+            }
+            System.out.printf("matrix %d ms %d pairs %d%n%s", m, ms, pairs, sb);
+            System.out.flush();
+        }
+    }
+
+    private static String need(String opt, String v) {
+        if (v == null) {
+            System.err.println("ProbeBench: " + opt + " needs a value");
+            System.exit(2);
+        }
+        return v;
+    }
+
+    /** The cycle as native-order 32-bit ints: next[i] is the line after line i. */
+    private static void writeChain(Path out, int[] next) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(next.length * 4).order(ByteOrder.nativeOrder());
+        b.asIntBuffer().put(next);
+        try (DataOutputStream o = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(out)))) {
+            o.write(b.array());
+        }
+    }
+}
