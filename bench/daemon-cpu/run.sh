@@ -61,14 +61,12 @@ echo "# sleepers: pid $sleepers_pid, $live live threads; trace $(grep -vc '^#' "
 
 # utime+stime of a process, in clock ticks (fields 14 and 15 after the comm).
 ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
-# ns on CPU per thread name (/proc/PID/task/TID/schedstat field 1).
-by_thread() {
+# TID, thread name (spaces as _), ns on CPU (/proc/PID/task/TID/schedstat field 1).
+threads_cpu() {
 	local t
 	for t in /proc/"$1"/task/*; do
-		printf '%s\t%s\n' "$(cat "$t/comm" 2>/dev/null)" "$(cut -d' ' -f1 "$t/schedstat" 2>/dev/null)"
-	done | awk -F'\t' '{
-		n = $1; gsub(/[0-9]+$/, "#", n); sub(/ +$/, "", n); s[n] += $2 }
-		END { for (n in s) printf "%s\t%d\n", n, s[n] }' | sort
+		printf '%s %s %s\n' "${t##*/}" "$(tr ' ' _ <"$t/comm" 2>/dev/null)" "$(cut -d' ' -f1 "$t/schedstat" 2>/dev/null)"
+	done
 }
 
 for mode in $modes; do
@@ -80,9 +78,9 @@ for mode in $modes; do
 	daemon_pid=$!
 	sleep "$warmup"
 	kill -0 "$daemon_pid" 2>/dev/null || { echo "run.sh: waspd exited early:" >&2; tail "$work/daemon.$mode.log" >&2; exit 1; }
-	t0=$(ticks "$daemon_pid"); by_thread "$daemon_pid" >"$work/thr0"
+	t0=$(ticks "$daemon_pid"); threads_cpu "$daemon_pid" >"$work/thr0"
 	sleep "$seconds"
-	t1=$(ticks "$daemon_pid"); by_thread "$daemon_pid" >"$work/thr1"
+	t1=$(ticks "$daemon_pid"); threads_cpu "$daemon_pid" >"$work/thr1"
 	kill -TERM "$daemon_pid"
 	rc=0; wait "$daemon_pid" || rc=$?
 	daemon_pid=
@@ -92,8 +90,14 @@ for mode in $modes; do
 			d * 1000 / hz, s, d * 1000 / hz / s, d * 100 / hz / s }'
 	echo "exit status after SIGTERM: $rc; decisions logged: $(grep -c 'replication off -> on' "$work/daemon.$mode.log")"
 	echo "per JVM thread (schedstat), ms per interval:"
-	join -t$'\t' -a2 -e0 -o 0,1.2,2.2 "$work/thr0" "$work/thr1" |
-		awk -F'\t' -v s="$seconds" '{ d = ($3 - $2) / 1e6 / s; if (d >= 0.005) printf "  %-24s %8.3f\n", $1, d }'
+	awk -v s="$seconds" '
+		FNR == NR { before[$1] = $3; next }
+		{ name = $2; sub(/[0-9]+$/, "#", name); d[name] += $3 - before[$1]; seen[$1] = 1 }
+		END {
+			for (n in d) if (d[n] / 1e6 / s >= 0.005) printf "  %-24s %8.3f\n", n, d[n] / 1e6 / s
+			gone = 0; for (t in before) if (!(t in seen)) gone++
+			if (gone) printf "  (%d thread(s) exited during the window; their CPU is in the total only)\n", gone
+		}' "$work/thr0" "$work/thr1" | sort
 done
 
 echo

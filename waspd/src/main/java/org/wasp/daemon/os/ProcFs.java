@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 package org.wasp.daemon.os;
 
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -27,6 +29,7 @@ import org.wasp.daemon.os.parse.ProcStatus;
  * being read gives an empty result, never an exception.
  */
 public class ProcFs {
+    private static final int FIRST_LINE_MAX = 1 << 20;
     private static final Pattern NODE_DIR = Pattern.compile("node(\\d+)");
     private final Path root;
 
@@ -194,8 +197,27 @@ public class ProcFs {
         return out;
     }
 
+    /**
+     * The first line of a file, empty when it is missing, unreadable or empty. Reads bytes up
+     * to the first line end rather than every line: in full mode this runs for every thread
+     * of every replicated process each interval ({@link #taskStat}).
+     */
     private static Optional<String> firstLine(Path p) {
-        return lines(p).flatMap(l -> l.isEmpty() ? Optional.empty() : Optional.of(l.get(0)));
+        byte[] b;
+        try (InputStream in = new FileInputStream(p.toFile())) {
+            b = in.readNBytes(FIRST_LINE_MAX);
+        } catch (IOException e) {
+            // Missing, or ESRCH from a dying task.
+            return Optional.empty();
+        }
+        if (b.length == 0) {
+            return Optional.empty();
+        }
+        int end = 0;
+        while (end < b.length && b[end] != '\n' && b[end] != '\r') {
+            end++;
+        }
+        return Optional.of(new String(b, 0, end, StandardCharsets.ISO_8859_1));
     }
 
     private static Optional<List<String>> lines(Path p) {
