@@ -13,11 +13,12 @@ usage: ${0##*/} [--no-java] [--no-kernel] [--targets "guest debug"] [--nodes "2 
   --no-java        skip the Java unit tests
   --no-kernel      skip the kernel builds and everything in the guest
   --targets LIST   kernels to build and test in (default: guest)
-  --nodes LIST     NUMA node counts to boot each kernel with (default: "2 4")
+  --nodes LIST     guests to boot each kernel as: node counts, "la57" after a
+                   count for 5-level paging (default: "2 4 2la57")
 Results (TAP and logs) are kept in \$WASP_CACHE/results ($WASP_CACHE/results).
 USAGE
 }
-java=1 kernel=1 targets=${WASP_TARGETS:-guest} node_counts="2 4"
+java=1 kernel=1 targets=${WASP_TARGETS:-guest} node_counts="2 4 2la57"
 while (( $# )); do
 	case $1 in
 	--no-java) java=0; shift ;;
@@ -56,6 +57,7 @@ build_guest_tests() {
 	[ -f "$WASP_PATCHES/selftests" ] || return 0
 	while read -r dir; do
 		case $dir in ''|'#'*) continue ;; esac
+		mkdir -p "$out/$dir"
 		make -C "$tree/tools/testing/selftests/$dir" OUTPUT="$out/$dir" || return
 		find "$out/$dir" -name '*.o' -delete
 	done <"$WASP_PATCHES/selftests"
@@ -97,7 +99,8 @@ if (( kernel )); then
 		fi
 		mapfile -t progs < <(find "$tests" -type f -perm -u+x | sort)
 
-		export WASP_EXPECT_RELEASE WASP_EXPECT_UTS WASP_EXPECT_NODES WASP_EXPECT_CPUS WASP_JAR
+		export WASP_EXPECT_RELEASE WASP_EXPECT_UTS WASP_EXPECT_NODES WASP_EXPECT_CPUS
+		export WASP_EXPECT_LA57 WASP_JAR
 		WASP_EXPECT_RELEASE=$(cat "$obj/include/config/kernel.release")
 		WASP_EXPECT_UTS=$(sed -n 's/^#define UTS_VERSION "\(.*\)"$/\1/p' "$obj/include/generated/utsversion.h")
 		WASP_JAR=$WASP_ROOT/waspd/target/waspd.jar
@@ -106,17 +109,20 @@ if (( kernel )); then
 		"$WASP_ROOT/tests/vm/runner-selftest.sh" --target "$target" >"$results/runner-$target.tap" 2>&1
 		count_tap "vm runner ($target)" "$results/runner-$target.tap"
 
-		for n in $node_counts; do
-			step "in-guest tests: $target kernel, $n nodes"
-			WASP_EXPECT_NODES=$n WASP_EXPECT_CPUS=$(( n > 4 ? n : 4 ))
-			tap=$results/guest-$target-${n}nodes.tap
-			"$WASP_ROOT/scripts/vm-run.sh" --target "$target" --nodes "$n" --timeout 1800 \
-				--log "$results/console-$target-${n}nodes.log" -- \
+		for guest in $node_counts; do
+			n=${guest%la57} paging=()
+			[ "$n" = "$guest" ] || paging=(--la57)
+			name="$target, $n nodes${paging:+, 5-level paging}"
+			step "in-guest tests: $name"
+			WASP_EXPECT_NODES=$n WASP_EXPECT_CPUS=$(( n > 4 ? n : 4 )) WASP_EXPECT_LA57=${#paging[@]}
+			tap=$results/guest-$target-$guest.tap
+			"$WASP_ROOT/scripts/vm-run.sh" --target "$target" --nodes "$n" "${paging[@]}" \
+				--timeout 1800 --log "$results/console-$target-$guest.log" -- \
 				"$WASP_ROOT/tests/guest/run-tests.sh" "${progs[@]}" | tee "$tap"
 			rc=${PIPESTATUS[0]}
-			count_tap "guest ($target, $n nodes)" "$tap"
+			count_tap "guest ($name)" "$tap"
 			if (( rc != 0 )) && ! grep -q '^not ok' "$tap"; then
-				fail "guest run ($target, $n nodes) ended with status $rc"
+				fail "guest run ($name) ended with status $rc"
 			fi
 		done
 	done

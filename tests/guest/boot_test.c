@@ -10,11 +10,13 @@
  *   WASP_EXPECT_NODES    number of NUMA nodes
  *   WASP_EXPECT_CPUS     number of vCPUs
  *   WASP_JAR             waspd.jar, run with the host's java
+ *   WASP_EXPECT_LA57     1 when the guest should use 5-level paging
  */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/utsname.h>
 
 #include "kselftest_harness.h"
@@ -142,6 +144,21 @@ TEST(numa_distances_form_a_ring)
 			EXPECT_EQ(10 + 10 * hops, d) TH_LOG("distance %d->%d", i, j);
 		}
 	}
+}
+
+TEST(paging_levels_as_requested)
+{
+	void *hint = (void *)(1UL << 50), *p;
+	long la57 = env_long("WASP_EXPECT_LA57");
+
+	if (la57 < 0)
+		SKIP(return, "WASP_EXPECT_LA57 not set");
+	/* Addresses above 47 bits exist only with 5-level paging. */
+	p = mmap(hint, 4096, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(la57 == 1, p == hint) TH_LOG("mmap at %p gave %p", hint, p);
+	munmap(p, 4096);
 }
 
 TEST(host_jdk_runs_waspd)
