@@ -161,7 +161,12 @@ TEST(paging_levels_as_requested)
 	munmap(p, 4096);
 }
 
-TEST(host_jdk_runs_waspd)
+/* Java under TCG on a busy host can take minutes to start. */
+FIXTURE(jdk) {};
+FIXTURE_SETUP(jdk) {}
+FIXTURE_TEARDOWN(jdk) {}
+
+TEST_F_TIMEOUT(jdk, runs_waspd, 600)
 {
 	const char *jar = getenv("WASP_JAR");
 	char cmd[1024], out[256] = "";
