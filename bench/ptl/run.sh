@@ -13,8 +13,10 @@
 # --rounds     Java and C alternate this many times; the minimum per pair is kept
 #              (default 3; 1 in the test VM)
 # --matrices   matrices per Java run: the first is measured cold (as the daemon's
-#              first probe), the others warm (default 3; 2 in the test VM)
-# JAVA_OPTS overrides the JVM options. Needs waspd/target/waspd.jar (mvn -B package).
+#              first probe), the others warm (default 3; 2 in the test VM); C runs
+#              as many matrices as there are warm Java ones
+# WASP_BENCH_JAVA_OPTS (passed into the test VM) or JAVA_OPTS override the JVM options.
+# Needs waspd/target/waspd.jar (mvn -B package).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -29,6 +31,7 @@ if (( in_vm )); then
 else
 	java_opts=${JAVA_OPTS:--XX:+UseSerialGC}
 fi
+java_opts=${WASP_BENCH_JAVA_OPTS:-$java_opts}
 while (( $# )); do
 	case $1 in
 	--buffer-mb) buffer_mb=${2:?}; shift 2 ;;
@@ -36,7 +39,7 @@ while (( $# )); do
 	--trials) trials=${2:?}; shift 2 ;;
 	--rounds) rounds=${2:?}; shift 2 ;;
 	--matrices) matrices=${2:?}; shift 2 ;;
-	-h|--help) sed -n '3,19p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,21p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -64,7 +67,10 @@ for (( r = 1; r <= rounds; r++ )); do
 	# shellcheck disable=SC2086
 	java $java_opts -cp "$jar" org.wasp.daemon.bench.ProbeBench "${size_args[@]}" --steps "$steps" \
 		--trials "$trials" --matrices "$matrices" "${chain[@]}" >"$work/java.$r"
-	"$bin" "$work/chain" "$steps" "$trials" >"$work/c.$r"
+	# As many C matrices as warm Java ones, so both minima are over as many samples.
+	for (( m = 1; m < (matrices > 1 ? matrices : 2); m++ )); do
+		"$bin" "$work/chain" "$steps" "$trials"
+	done >"$work/c.$r"
 done
 sed -n 's/^buffer_bytes /# buffer per pair (bytes): /p; s/^llc_bytes /# last-level cache (bytes): /p; s/^steps /# steps per trial: /p; s/^trials /# timed trials: /p' "$work/java.1"
 echo "# rounds: $rounds (minimum per pair), Java matrices per run: $matrices (first cold)"
