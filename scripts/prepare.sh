@@ -172,17 +172,21 @@ if [ "$(cat "$obj/.wasp-config-key" 2>/dev/null)" != "$key" ] || [ ! -f "$obj/.c
 	(cd "$obj" && "$tree/scripts/kconfig/merge_config.sh" -m -O "$obj" "$base" "${fragments[@]}") >"$obj/.merge.log" 2>&1 ||
 		{ cat "$obj/.merge.log" >&2; die "merging the config fragments failed"; }
 	make -s -C "$tree" O="$obj" olddefconfig >/dev/null
-	# Every option a fragment asks for must survive olddefconfig.
+	# Every option a fragment asks for (the last fragment that names it
+	# wins) must survive olddefconfig.
 	missing=
+	declare -A wanted=()
 	while IFS= read -r line; do
-		case $line in CONFIG_*=*) ;; *) continue ;; esac
-		opt=${line%%=*} want=${line#*=}
+		case $line in CONFIG_*=*) wanted[${line%%=*}]=${line#*=} ;; esac
+	done < <(cat "${fragments[@]}")
+	for opt in "${!wanted[@]}"; do
+		want=${wanted[$opt]}
 		if [ "$want" = n ]; then
 			grep -qx "$opt=[ym]" "$obj/.config" && missing+=" $opt=n"
 		else
-			grep -qxF "$line" "$obj/.config" || missing+=" $line"
+			grep -qxF "$opt=$want" "$obj/.config" || missing+=" $opt=$want"
 		fi
-	done < <(cat "${fragments[@]}")
+	done
 	[ -z "$missing" ] || die "config options the fragments ask for are not in the final config:$missing"
 	echo "$key" >"$obj/.wasp-config-key"
 fi

@@ -9,22 +9,28 @@ set -uo pipefail
 
 usage() {
 	cat <<USAGE
-usage: ${0##*/} [--no-java] [--no-kernel] [--targets "guest debug"] [--nodes "2 4"]
+usage: ${0##*/} [--no-java] [--no-kernel] [--targets "guest debug"] [--nodes LIST]
+                [--debug-nodes LIST]
   --no-java        skip the Java unit tests
   --no-kernel      skip the kernel builds and everything in the guest
-  --targets LIST   kernels to build and test in (default: guest)
-  --nodes LIST     guests to boot each kernel as: node counts, "la57" after a
-                   count for 5-level paging (default: "2 4 2la57")
+  --targets LIST   kernels to build and test in: guest (small, fast) and
+                   debug (KASAN, lockdep, DEBUG_VM_PGTABLE, kmemleak)
+                   (default: "guest debug")
+  --nodes LIST     guests to boot the guest kernel as: node counts, "la57"
+                   after a count for 5-level paging (default: "2 4 2la57")
+  --debug-nodes LIST  the same for the debug kernel (default: "2"; KASAN
+                   under emulation is slow)
 Results (TAP and logs) are kept in \$WASP_CACHE/results ($WASP_CACHE/results).
 USAGE
 }
-java=1 kernel=1 targets=${WASP_TARGETS:-guest} node_counts="2 4 2la57"
+java=1 kernel=1 targets=${WASP_TARGETS:-guest debug} node_counts="2 4 2la57" debug_nodes=2
 while (( $# )); do
 	case $1 in
 	--no-java) java=0; shift ;;
 	--no-kernel) kernel=0; shift ;;
 	--targets) targets=${2:?}; shift 2 ;;
 	--nodes) node_counts=${2:?}; shift 2 ;;
+	--debug-nodes) debug_nodes=${2:?}; shift 2 ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; die "unknown argument: $1" ;;
 	esac
@@ -81,6 +87,10 @@ if (( java )); then
 	grep -E '^\[(INFO|WARNING|ERROR)\] Tests run:' "$results/maven.log" | tail -n 1 >&2
 fi
 
+step "checks of the scripts (prepare, install, vm-run options)"
+"$WASP_ROOT/tests/scripts/scripts-selftest.sh" >"$results/scripts.tap" 2>&1
+count_tap "scripts" "$results/scripts.tap"
+
 if (( kernel )); then
 	for target in $targets; do
 		step "building the $target kernel"
@@ -100,16 +110,19 @@ if (( kernel )); then
 		mapfile -t progs < <(find "$tests" -type f -perm -u+x | sort)
 
 		export WASP_EXPECT_RELEASE WASP_EXPECT_UTS WASP_EXPECT_NODES WASP_EXPECT_CPUS
-		export WASP_EXPECT_LA57 WASP_JAR
+		export WASP_EXPECT_LA57 WASP_JAR WASP_MODULES
 		WASP_EXPECT_RELEASE=$(cat "$obj/include/config/kernel.release")
 		WASP_EXPECT_UTS=$(sed -n 's/^#define UTS_VERSION "\(.*\)"$/\1/p' "$obj/include/generated/utsversion.h")
 		WASP_JAR=$WASP_ROOT/waspd/target/waspd.jar
+		WASP_MODULES=$obj/modules	# the guest has the host's /lib, read-only
 
 		step "VM runner checks ($target)"
 		"$WASP_ROOT/tests/vm/runner-selftest.sh" --target "$target" >"$results/runner-$target.tap" 2>&1
 		count_tap "vm runner ($target)" "$results/runner-$target.tap"
 
-		for guest in $node_counts; do
+		guests=$node_counts
+		[ "$target" = debug ] && guests=$debug_nodes
+		for guest in $guests; do
 			n=${guest%la57} paging=()
 			[ "$n" = "$guest" ] || paging=(--la57)
 			name="$target, $n nodes${paging:+, 5-level paging}"

@@ -18,8 +18,7 @@ usage() {
 	cat <<USAGE
 usage: ${0##*/} [options] [--] COMMAND [ARG...]
   --target T        guest or debug: boot \$WASP_CACHE/build/T (default guest)
-  --kernel FILE     boot this bzImage instead (the target's modules are
-                    bound over /lib/modules in the guest only without it)
+  --kernel FILE     boot this bzImage instead
   --nodes N         emulated NUMA nodes (default 2)
   --cpus N          vCPUs, spread over the nodes in blocks (default 4, at least N)
   --mem MiB         guest memory, split evenly over the nodes (default 1024 per node)
@@ -67,11 +66,7 @@ mem=${mem:-$(( 1024 * nodes ))}
 is_num "$mem" && (( mem / nodes >= 256 )) || fail "--mem must give each node at least 256 MiB"
 is_num "$timeout" || fail "--timeout must be a positive number of seconds"
 case $accel in auto|kvm|tcg) ;; *) fail "--accel must be auto, kvm or tcg" ;; esac
-modules=
-if [ -z "$kernel" ]; then
-	kernel=$WASP_CACHE/build/$target/arch/x86/boot/bzImage
-	[ -d "$WASP_CACHE/build/$target/modules/lib/modules" ] && modules=$WASP_CACHE/build/$target/modules/lib/modules
-fi
+kernel=${kernel:-$WASP_CACHE/build/$target/arch/x86/boot/bzImage}
 [ -f "$kernel" ] || fail "no kernel at $kernel: run scripts/build-kernel.sh --target $target first"
 command -v qemu-system-x86_64 >/dev/null || fail "qemu-system-x86_64 not found (apt-get install qemu-system-x86)"
 mkdir -p "$WASP_CACHE/vm"
@@ -141,7 +136,7 @@ mkdir -p "$share"
 
 init=$WASP_ROOT/scripts/guest-init
 cmdline="console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro"
-cmdline+=" init=$init panic=-1 oops=panic wasp.share=$share${modules:+ wasp.modules=$modules} $append"
+cmdline+=" init=$init panic=-1 oops=panic wasp.share=$share $append"
 : >"$logf"
 tailpid=
 if (( !quiet )); then
