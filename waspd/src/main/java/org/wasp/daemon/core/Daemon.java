@@ -53,6 +53,12 @@ public final class Daemon {
     private final Set<Integer> leftAlone = new HashSet<>();
     /** Processes the daemon may not count or change (EPERM/EACCES), reported once. */
     private final Set<Integer> denied = new HashSet<>();
+    /**
+     * Kernel threads seen in /proc, not read again while their pid stays listed (they are
+     * most of /proc on a big server, and reading every stat each interval is the scan's main
+     * cost). A pid that leaves the listing is forgotten, so a later reuse is read afresh.
+     */
+    private final Set<Integer> kernelThreads = new HashSet<>();
     private boolean kernelRefusalReported;
     private boolean undone;
     private long enables;
@@ -153,13 +159,22 @@ public final class Daemon {
     /** Processes to watch now: pid to comm. */
     private Map<Integer, String> candidates() {
         Map<Integer, String> out = new LinkedHashMap<>();
-        Iterable<Integer> pids = cfg.pids().isEmpty() ? proc.pids() : new java.util.TreeSet<>(cfg.pids());
+        java.util.Collection<Integer> pids = cfg.pids().isEmpty() ? proc.pids() : new java.util.TreeSet<>(cfg.pids());
+        if (cfg.pids().isEmpty()) {
+            kernelThreads.retainAll(new HashSet<>(pids));
+        }
         for (int pid : pids) {
-            if (pid == selfPid || leftAlone.contains(pid) || denied.contains(pid)) {
+            if (pid == selfPid || leftAlone.contains(pid) || denied.contains(pid) || kernelThreads.contains(pid)) {
                 continue;
             }
             Optional<ProcStat> st = proc.stat(pid);
-            if (st.isEmpty() || st.get().kernelThread()) {
+            if (st.isEmpty()) {
+                continue;
+            }
+            if (st.get().kernelThread()) {
+                if (cfg.pids().isEmpty()) {
+                    kernelThreads.add(pid);
+                }
                 continue;
             }
             out.put(pid, st.get().comm());

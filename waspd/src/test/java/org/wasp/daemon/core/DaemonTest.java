@@ -68,6 +68,32 @@ class DaemonTest {
         return d;
     }
 
+    @Test
+    void kernelThreadsAreReadOnceWhileListed() throws Exception {
+        List<Integer> statReads = new ArrayList<>();
+        ProcFs fs = new ProcFs(root) {
+            @Override
+            public Optional<org.wasp.daemon.os.parse.ProcStat> stat(int pid) {
+                statReads.add(pid);
+                return super.stat(pid);
+            }
+        };
+        Daemon d = new Daemon(naive(), fs, new ReplayCounterSource(trace(repeat(HIGH, 6), repeat(LOW, 6))), kernel,
+                ptl, fs.topology(), SELF);
+        d.start();
+        ticks(d, 3);
+        assertEquals(1, statReads.stream().filter(p -> p == 2).count(), "kthreadd read in the first tick only");
+        assertEquals(3, statReads.stream().filter(p -> p == 500).count(), "user processes every tick (comm may change)");
+        // The kernel thread exits and its pid is reused by a user process: read afresh.
+        java.nio.file.Files.walk(root.resolve("proc/2")).sorted(java.util.Comparator.reverseOrder())
+                .forEach(f -> f.toFile().delete());
+        d.tick();
+        proc.process(2, "reused", 0, 2);
+        statReads.clear();
+        d.tick();
+        assertEquals(List.of(2), statReads.stream().filter(p -> p == 2).toList(), "a listed-again pid is read");
+    }
+
     static DaemonConfig naive() {
         return DaemonConfig.defaults().withFull(false);
     }
