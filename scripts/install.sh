@@ -61,7 +61,7 @@ if (( do_daemon )); then
 	cat >"$prefix/sbin/waspd" <<WRAPPER
 #!/bin/sh
 # waspd wrapper installed by WASP's scripts/install.sh
-exec java \${WASPD_JAVA_OPTS:--XX:+UseSerialGC -Xmx256m} -jar '$prefix/lib/wasp/waspd.jar' "\$@"
+exec java \${WASPD_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xmx256m} -jar '$prefix/lib/wasp/waspd.jar' "\$@"
 WRAPPER
 	chmod 0755 "$prefix/sbin/waspd"
 	install -D -m 0644 /dev/stdin "$unit_dir/waspd.service" <<UNIT
