@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Build migrate_copy_bench on the host and run it in the QEMU NUMA guest.
+# usage: bench/migrate_copy/run.sh [--kernel BZIMAGE --modules DIR] [-- BENCH ARGS]
+#   default: the guest target built by scripts/build-kernel.sh (its modules
+#   are bound over /lib/modules in the guest, so modprobe finds the provider)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+vm_args=(--target guest)
+while (( $# )); do
+	case $1 in
+	--kernel) vm_args=(--kernel "$2"); shift 2 ;;
+	--modules) export WASP_MODULES=$2; shift 2 ;;
+	--) shift; break ;;
+	*) echo "unknown argument: $1" >&2; exit 2 ;;
+	esac
+done
+out=${WASP_CACHE:-$HOME/.cache/wasp}/bench
+mkdir -p "$out"
+cc -O2 -Wall -o "$out/migrate_copy_bench" "$here/migrate_copy_bench.c"
+exec "$root/scripts/vm-run.sh" "${vm_args[@]}" --nodes 2 --timeout 1800 -- \
+	"$out/migrate_copy_bench" "$@"
