@@ -32,6 +32,7 @@ import org.wasp.daemon.os.ReplicationControl;
 import org.wasp.daemon.os.Topology;
 import org.wasp.daemon.policy.NodeChoice;
 import org.wasp.daemon.policy.Thresholds;
+import org.wasp.daemon.probe.FixedPtl;
 import org.wasp.daemon.probe.PeriodicPtl;
 import org.wasp.daemon.probe.PtlProbe;
 import org.wasp.daemon.probe.PtlSource;
@@ -146,6 +147,11 @@ public final class WaspdCommand implements Callable<Integer> {
     @Option(names = "--probe-trials", paramLabel = "N", defaultValue = "5",
             description = "Timed probe trials after warm-up; the minimum is kept (default: ${DEFAULT-VALUE}).")
     int probeTrials;
+
+    @Option(names = "--ptl-matrix", paramLabel = "FILE",
+            description = "Full mode: steer by this PTL matrix (one line per CPU node, ns to each memory node) "
+                    + "instead of measuring one; for matrices measured elsewhere and for tests.")
+    Path ptlMatrix;
 
     @Option(names = "--status", description = "Print the running daemon's status and exit.")
     boolean status;
@@ -394,6 +400,17 @@ public final class WaspdCommand implements Callable<Integer> {
     }
 
     private PtlSource startProbe(Topology topology, ProcFs proc) {
+        if (ptlMatrix != null) {
+            try {
+                FixedPtl f = FixedPtl.read(ptlMatrix);
+                LOG.info("PTL matrix from {} (not measured): {}", ptlMatrix, f.latest().orElseThrow());
+                return f;
+            } catch (NoSuchFileException e) {
+                throw new UserError(ExitCodes.USAGE, "--ptl-matrix: no such file " + ptlMatrix);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new UserError(ExitCodes.USAGE, "--ptl-matrix " + ptlMatrix + ": " + e.getMessage());
+            }
+        }
         long buf = probeBufferMb > 0 ? probeBufferMb * (1L << 20) : PtlProbe.bufferFor(proc.lastLevelCacheBytes());
         PtlProbe probe = new PtlProbe(topology, platform.affinity(), platform.memory(), buf, probeSteps, probeTrials);
         LOG.info("PTL probe every {} ms over {} MiB per node pair", ptlPeriodMs, buf >> 20);

@@ -35,10 +35,22 @@ public final class PrctlReplicationControl implements ReplicationControl {
                 Syscalls.PR_SET_PGTABLE_REPL_NODE, node, tid, 0);
     }
 
+    /**
+     * The kernel returns -1 for "not steered", and a raw -1 is -EPERM: libc turns it into a
+     * failure with errno EPERM. So EPERM here reads as {@link #AUTO}; as root (CAP_SYS_NICE)
+     * there is no real permission error to lose. ESRCH still means the thread is gone.
+     */
     @Override
     public int steeredNode(int tid) throws OsException {
-        return (int) call("prctl(PR_GET_PGTABLE_REPL_NODE, " + tid + ")",
-                Syscalls.PR_GET_PGTABLE_REPL_NODE, tid, 0, 0);
+        try {
+            return (int) call("prctl(PR_GET_PGTABLE_REPL_NODE, " + tid + ")",
+                    Syscalls.PR_GET_PGTABLE_REPL_NODE, tid, 0, 0);
+        } catch (OsException e) {
+            if (e.errno() == Errno.EPERM) {
+                return AUTO;
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -137,6 +137,28 @@ class WaspdCommandTest {
     }
 
     @Test
+    void ptlMatrixFileSteersWithoutProbing() throws Exception {
+        Path m = dir.resolve("ptl.txt");
+        Files.writeString(m, "# node 1 is faster from node 0\n300 100\n100 300\n");
+        assertEquals(0, run("1", "--replay", trace.toString(), "--hold-on", "1", "--interval", "1ms",
+                "--ptl-matrix", m.toString()));
+        assertEquals(List.of("set 500 1", "steer 500 1", "steer 501 1", "steer 500 -1", "steer 501 -1", "set 500 0"),
+                platform.kernel.calls, "enabled, both threads (on node 0) steered to node 1, all undone");
+    }
+
+    @Test
+    void badPtlMatrixFile() throws Exception {
+        assertEquals(ExitCodes.USAGE, run("1", "--replay", trace.toString(), "--ptl-matrix",
+                dir.resolve("none.txt").toString()));
+        assertOneLineError("--ptl-matrix: no such file");
+        Path m = dir.resolve("ptl.txt");
+        Files.writeString(m, "100 200 300\n");
+        assertEquals(ExitCodes.USAGE, run("1", "--replay", trace.toString(), "--ptl-matrix", m.toString()));
+        assertOneLineError("must be square");
+        assertEquals(List.of(), platform.kernel.calls);
+    }
+
+    @Test
     void onceWithPerfCountersOnTheFakePmu() {
         assertEquals(0, run("0", "--once", "--interval", "1ms"));
         assertEquals(List.of(), platform.kernel.calls);
