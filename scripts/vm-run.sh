@@ -28,7 +28,8 @@ usage: ${0##*/} [options] [--] COMMAND [ARG...]
   --la57            5-level paging (CPU with LA57)
   --append ARGS     extra kernel command line
   --allow-warnings  do not turn kernel warnings into exit status 126
-  -q, --quiet       do not echo the guest's output while it runs
+  -q, --quiet       do not echo the guest's output while it runs (it is kept
+                    beside the console log, as LOG.out, and its end shown on failure)
 Exit status: COMMAND's, or 124 timeout, 125 guest crash, 126 kernel warning,
 127 VM not started.
 USAGE
@@ -162,6 +163,7 @@ if [ -n "$tailpid" ]; then
 	wait "$tailpid" 2>/dev/null
 fi
 
+cp "$share/out" "$logf.out" 2>/dev/null
 tail_log() { log "last lines of the console log ($logf):"; tail -n "${1:-40}" "$logf" >&2; }
 if (( qrc == 124 || qrc == 137 )); then
 	log "guest did not finish within ${timeout}s: killed"
@@ -175,6 +177,10 @@ if [ ! -s "$share/status" ]; then
 	exit 125
 fi
 rc=$(cat "$share/status")
+if (( quiet && rc != 0 )); then
+	log "the command exited with status $rc; last lines of its output ($logf.out):"
+	tail -n 30 "$logf.out" >&2
+fi
 warn_re='(WARNING:|BUG:|Oops|Kernel panic|general protection fault|KASAN:|UBSAN:|kernel BUG|INFO: (possible|task .* blocked)|Call Trace:)'
 if (( rc == 0 && !allow_warn )) && grep -Eq "$warn_re" "$logf"; then
 	log "the kernel logged a warning; from $logf:"
