@@ -69,6 +69,24 @@ build_guest_tests() {
 	done <"$WASP_PATCHES/selftests"
 }
 
+# guest_programs TARGET GUEST PROGRAM...: what runs in that guest. Every
+# program runs on the guest kernel with 2 and 4 nodes; the 5-level-paging
+# guest runs what depends on the page-table layout (replication, boot
+# checks), the debug kernel everything but the Java daemon's end-to-end
+# test, which exercises no more kernel code and is slow under emulation.
+guest_programs() {
+	local target=$1 guest=$2 p
+	shift 2
+	for p in "$@"; do
+		case $guest:$target:${p##*/} in
+		*la57:*:pgtable_repl*|*la57:*:boot_test) echo "$p" ;;
+		*la57:*:*) ;;
+		*:debug:waspd_test) ;;
+		*) echo "$p" ;;
+		esac
+	done
+}
+
 if (( java )); then
 	step "Java unit tests (mvn -B verify)"
 	rm -rf "$WASP_ROOT"/*/target/surefire-reports
@@ -116,9 +134,12 @@ if (( kernel )); then
 		WASP_JAR=$WASP_ROOT/waspd/target/waspd.jar
 		WASP_MODULES=$obj/modules	# the guest has the host's /lib, read-only
 
-		step "VM runner checks ($target)"
-		"$WASP_ROOT/tests/vm/runner-selftest.sh" --target "$target" >"$results/runner-$target.tap" 2>&1
-		count_tap "vm runner ($target)" "$results/runner-$target.tap"
+		# The runner's behaviour does not depend on the kernel: check it once.
+		if [ "$target" = "${targets%% *}" ]; then
+			step "VM runner checks ($target)"
+			"$WASP_ROOT/tests/vm/runner-selftest.sh" --target "$target" >"$results/runner-$target.tap" 2>&1
+			count_tap "vm runner ($target)" "$results/runner-$target.tap"
+		fi
 
 		guests=$node_counts
 		[ "$target" = debug ] && guests=$debug_nodes
@@ -131,7 +152,8 @@ if (( kernel )); then
 			tap=$results/guest-$target-$guest.tap
 			"$WASP_ROOT/scripts/vm-run.sh" --target "$target" --nodes "$n" "${paging[@]}" \
 				--timeout 1800 --log "$results/console-$target-$guest.log" -- \
-				"$WASP_ROOT/tests/guest/run-tests.sh" "${progs[@]}" | tee "$tap"
+				"$WASP_ROOT/tests/guest/run-tests.sh" $(guest_programs "$target" "$guest" "${progs[@]}") |
+				tee "$tap"
 			rc=${PIPESTATUS[0]}
 			count_tap "guest ($name)" "$tap"
 			if (( rc != 0 )) && ! grep -q '^not ok' "$tap"; then
