@@ -20,6 +20,7 @@
 #include <sys/utsname.h>
 
 #include "kselftest_harness.h"
+#include "numa_nodes.h"
 
 static long env_long(const char *name)
 {
@@ -58,22 +59,6 @@ static int cpulist_count(const char *s)
 		s++;
 	}
 	return count;
-}
-
-static int count_nodes(void)
-{
-	DIR *d = opendir("/sys/devices/system/node");
-	struct dirent *e;
-	int nodes = 0, id;
-	char c;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (sscanf(e->d_name, "node%d%c", &id, &c) == 1)
-			nodes++;
-	closedir(d);
-	return nodes;
 }
 
 TEST(kernel_is_this_wasp_build)

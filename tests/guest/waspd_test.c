@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "numa_nodes.h"
 
 #define PR_SET_PGTABLE_REPL		100
 #define PR_GET_PGTABLE_REPL		101
@@ -88,22 +89,6 @@ static int read_file(const char *path, char *buf, size_t len)
 	buf[n] = '\0';
 	close(fd);
 	return n;
-}
-
-static int count_nodes(void)
-{
-	DIR *d = opendir("/sys/devices/system/node");
-	struct dirent *e;
-	int nodes = 0, id;
-	char c;
-
-	if (!d)
-		return 1;
-	while ((e = readdir(d)))
-		if (sscanf(e->d_name, "node%d%c", &id, &c) == 1)
-			nodes++;
-	closedir(d);
-	return nodes;
 }
 
 /* Node of a CPU, from the node cpulists; -1 if none lists it. */
@@ -366,6 +351,8 @@ FIXTURE_SETUP(waspd)
 	snprintf(self->trace, sizeof(self->trace), "%s/trace.rec", self->dir);
 	snprintf(self->status, sizeof(self->status), "%s/status.json", self->dir);
 	self->nodes = count_nodes();
+	if (self->nodes < 1)
+		self->nodes = 1;
 	self->daemon = self->work[0] = self->work[1] = 0;
 }
 
