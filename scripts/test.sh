@@ -14,12 +14,11 @@ usage: ${0##*/} [--no-java] [--no-kernel] [--targets "guest debug"] [--nodes LIS
   --no-java        skip the Java unit tests
   --no-kernel      skip the kernel builds and everything in the guest
   --targets LIST   kernels to build and test in: guest (small, fast) and
-                   debug (KASAN, lockdep, DEBUG_VM_PGTABLE, kmemleak)
+                   debug (lockdep, DEBUG_VM_PGTABLE, PAGE_TABLE_CHECK, kmemleak)
                    (default: "guest debug")
   --nodes LIST     guests to boot the guest kernel as: node counts, "la57"
                    after a count for 5-level paging (default: "2 4 2la57")
-  --debug-nodes LIST  the same for the debug kernel (default: "2"; KASAN
-                   under emulation is slow)
+  --debug-nodes LIST  the same for the debug kernel (default: "2")
 Results (TAP and logs) are kept in \$WASP_CACHE/results ($WASP_CACHE/results).
 USAGE
 }
