@@ -17,7 +17,7 @@ usage: ${0##*/} [--source PATH] [--target guest|debug|host] [--tree DIR] [--obj 
                   (default $WASP_SRC_DEFAULT, from Debian's
                   $WASP_SRC_PACKAGE package, installed if missing)
   --target T      guest: small QEMU test kernel (tinyconfig + guest.config)
-                  debug: guest plus KASAN, lockdep, DEBUG_VM_PGTABLE, kmemleak
+                  debug: guest plus lockdep, PAGE_TABLE_CHECK, kmemleak (no KASAN: see docs/testing.md)
                   host:  a real machine: the running kernel's config + WASP
                   (default guest)
   --tree DIR      where the patched source tree goes (default \$WASP_CACHE/src)
