@@ -32,6 +32,8 @@ public class ProcFs {
     private static final int FIRST_LINE_MAX = 1 << 20;
     private static final Pattern NODE_DIR = Pattern.compile("node(\\d+)");
     private final Path root;
+    /** firstLine's buffer: large enough for any stat line. */
+    private final byte[] lineBuf = new byte[4096];
 
     public ProcFs(Path root) {
         this.root = root;
@@ -199,25 +201,46 @@ public class ProcFs {
 
     /**
      * The first line of a file, empty when it is missing, unreadable or empty. Reads bytes up
-     * to the first line end rather than every line: in full mode this runs for every thread
-     * of every replicated process each interval ({@link #taskStat}).
+     * to the first line end rather than every line, into a reused buffer when the line fits:
+     * in full mode this runs for many threads of every replicated process each interval
+     * ({@link #taskStat}).
      */
-    private static Optional<String> firstLine(Path p) {
-        byte[] b;
-        try (InputStream in = new FileInputStream(p.toFile())) {
-            b = in.readNBytes(FIRST_LINE_MAX);
-        } catch (IOException e) {
-            // Missing, or ESRCH from a dying task.
-            return Optional.empty();
+    private Optional<String> firstLine(Path p) {
+        synchronized (lineBuf) {
+            int len = 0;
+            try (InputStream in = new FileInputStream(p.toFile())) {
+                int r;
+                while (len < lineBuf.length && (r = in.read(lineBuf, len, lineBuf.length - len)) > 0) {
+                    int end = lineEnd(lineBuf, len, len + r);
+                    len += r;
+                    if (end >= 0) {
+                        return Optional.of(new String(lineBuf, 0, end, StandardCharsets.ISO_8859_1));
+                    }
+                }
+                if (len == lineBuf.length) {
+                    // Longer than the buffer: read the rest the slow way.
+                    byte[] rest = in.readNBytes(FIRST_LINE_MAX);
+                    byte[] all = Arrays.copyOf(lineBuf, len + rest.length);
+                    System.arraycopy(rest, 0, all, len, rest.length);
+                    int end = lineEnd(all, 0, all.length);
+                    return Optional.of(new String(all, 0, end >= 0 ? end : all.length, StandardCharsets.ISO_8859_1));
+                }
+            } catch (IOException e) {
+                // Missing, or ESRCH from a dying task.
+                return Optional.empty();
+            }
+            return len == 0 ? Optional.empty() : Optional.of(new String(lineBuf, 0, len, StandardCharsets.ISO_8859_1));
         }
-        if (b.length == 0) {
-            return Optional.empty();
+    }
+
+    /** Index of the first line end in {@code b[from, to)}, -1 when none. */
+    private static int lineEnd(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == '\n' || b[i] == '\r') {
+                return i;
+            }
         }
-        int end = 0;
-        while (end < b.length && b[end] != '\n' && b[end] != '\r') {
-            end++;
-        }
-        return Optional.of(new String(b, 0, end, StandardCharsets.ISO_8859_1));
+        return -1;
     }
 
     private static Optional<List<String>> lines(Path p) {

@@ -16,7 +16,8 @@ public record ProcStat(int pid, String comm, char state, long flags, int process
 
     /**
      * Parses one stat line. comm may hold spaces and parentheses, so it runs from the first
-     * '(' to the last ')'.
+     * '(' to the last ')'. Scans the fields in place (no split): in full mode this runs for
+     * many threads every interval.
      */
     public static ProcStat parse(String line) {
         int open = line.indexOf('(');
@@ -26,11 +27,34 @@ public record ProcStat(int pid, String comm, char state, long flags, int process
         }
         int pid = Integer.parseInt(line.substring(0, open).trim());
         String comm = line.substring(open + 1, close);
-        String[] rest = line.substring(close + 1).trim().split("\\s+");
-        // rest[0] is field 3 (state), so field n is rest[n - 3].
-        if (rest.length < 37) {
-            throw new IllegalArgumentException("short stat line for pid " + pid + ": " + rest.length + " fields after comm");
+        // Field 3 (state) is the first after comm; fields are separated by runs of blanks.
+        char state = 0;
+        long flags = 0;
+        int processor = 0;
+        int field = 2;
+        int i = close + 1;
+        int n = line.length();
+        while (field < 39) {
+            while (i < n && line.charAt(i) == ' ') {
+                i++;
+            }
+            if (i >= n) {
+                throw new IllegalArgumentException("short stat line for pid " + pid + ": " + (field - 2)
+                        + " fields after comm");
+            }
+            int start = i;
+            while (i < n && line.charAt(i) != ' ') {
+                i++;
+            }
+            field++;
+            if (field == 3) {
+                state = line.charAt(start);
+            } else if (field == 9) {
+                flags = Long.parseLong(line, start, i, 10);
+            } else if (field == 39) {
+                processor = Integer.parseInt(line, start, i, 10);
+            }
         }
-        return new ProcStat(pid, comm, rest[0].charAt(0), Long.parseLong(rest[6]), Integer.parseInt(rest[36]));
+        return new ProcStat(pid, comm, state, flags, processor);
     }
 }
