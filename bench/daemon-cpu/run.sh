@@ -2,36 +2,48 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # waspd's own CPU use per interval while it monitors a process with 1,000 live
 # threads at a 1 s interval. There are no hardware perf counters here, so the
-# daemon runs with --dry-run and a replay trace of that process's 1,000
-# threads; the cost of the counter reads the replay source does not make is
-# measured separately (see docs/waspd-bench.md).
+# daemon runs with --dry-run, either on a replay trace of that process's 1,000
+# threads (modes 0 and 1: the process turns "on", so full mode steers its
+# threads), or with live counters opened as software perf events on every
+# thread of every process (modes 0sw and 1sw, bench.SoftwareEventsDaemon: the
+# same perf_event_open/read/close calls as with hardware events; see
+# docs/waspd-bench.md).
 #
-#   sudo bench/daemon-cpu/run.sh [--threads N] [--seconds S] [--warmup S] [--modes "0 1"]
+#   sudo bench/daemon-cpu/run.sh [--threads N] [--seconds S] [--warmup S]
+#        [--modes "0 1 0sw"] [--jar FILE]... [--no-tick]
 #
-# Prints, per mode: the daemon's CPU time per interval from /proc/PID/stat
-# (utime+stime) over S seconds after a warm-up, the split by JVM thread (from
-# /proc/PID/task/*/schedstat), then the per-tick CPU of Daemon.tick() alone with
-# no counters (= the /proc scan), replayed counters and real perf descriptors
-# (software events, 6 per thread), and the bare cost of those read() calls in C.
+# Prints, per mode and per jar (several --jar run one after the other, for a
+# before/after comparison under the same load): the daemon's CPU time per
+# interval from /proc/PID/stat (utime+stime) over S seconds after a warm-up and
+# the split by JVM thread (from /proc/PID/task/*/schedstat); then, unless
+# --no-tick, the per-tick CPU of Daemon.tick() alone with no counters (= the
+# /proc scan), replayed counters and real perf descriptors (software events, 6
+# per thread), and the bare cost of those read() calls in C.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-jar=$root/waspd/target/waspd.jar
-threads=1000 seconds=60 warmup=15 modes="0 1"
+jars=() tick=1
+threads=1000 seconds=60 warmup=15 modes="0 1 0sw"
 while (( $# )); do
 	case $1 in
 	--threads) threads=${2:?}; shift 2 ;;
 	--seconds) seconds=${2:?}; shift 2 ;;
 	--warmup) warmup=${2:?}; shift 2 ;;
 	--modes) modes=${2:?}; shift 2 ;;
-	-h|--help) sed -n '3,16p' "$0"; exit 0 ;;
+	--jar) jars+=("$(realpath "${2:?}")"); shift 2 ;;
+	--no-tick) tick=0; shift ;;
+	-h|--help) sed -n '3,22p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
 [ "$(id -u)" = 0 ] || { echo "run.sh: run as root (perf descriptors on another process's threads)" >&2; exit 1; }
-[ -f "$jar" ] || { echo "run.sh: no $jar: run 'mvn -B package' first" >&2; exit 1; }
-# The wrapper's JVM options (scripts/install.sh), unless JAVA_OPTS says otherwise.
-java_opts=${JAVA_OPTS:--XX:+UseSerialGC -Xmx256m}
+(( ${#jars[@]} )) || jars=("$root/waspd/target/waspd.jar")
+for jar in "${jars[@]}"; do
+	[ -f "$jar" ] || { echo "run.sh: no $jar: run 'mvn -B package' first" >&2; exit 1; }
+done
+# The installed wrapper's JVM options (scripts/install.sh), unless JAVA_OPTS says otherwise.
+java_opts=${JAVA_OPTS:-$(sed -n 's/.*WASPD_JAVA_OPTS:-\([^}]*\)}.*/\1/p' "$root/scripts/install.sh")}
+[ -n "$java_opts" ] || { echo "run.sh: no JVM options found in scripts/install.sh" >&2; exit 1; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/wasp-cpu.XXXXXX")
 sleepers_pid= daemon_pid=
@@ -70,25 +82,35 @@ threads_cpu() {
 }
 
 for mode in $modes; do
+for jar in "${jars[@]}"; do
 	echo
-	echo "## waspd $mode --dry-run --replay (1,000-thread trace) --interval 1s: ${seconds} s after ${warmup} s warm-up"
+	case $mode in
+	0|1)
+		echo "## waspd $mode --dry-run --replay (1,000-thread trace) --interval 1s, $jar: ${seconds} s after ${warmup} s warm-up"
+		cmd=(-jar "$jar" "$mode" --replay "$work/trace.rec") ;;
+	0sw|1sw)
+		echo "## waspd ${mode%sw} --dry-run, live counters (software perf events, every process) --interval 1s, $jar: ${seconds} s after ${warmup} s warm-up"
+		cmd=(-cp "$jar" org.wasp.daemon.bench.SoftwareEventsDaemon "${mode%sw}") ;;
+	*) echo "run.sh: unknown mode $mode" >&2; exit 2 ;;
+	esac
+	echo "# load $(cut -d' ' -f1-3 /proc/loadavg)"
 	# shellcheck disable=SC2086
-	java $java_opts -jar "$jar" "$mode" --dry-run --replay "$work/trace.rec" --interval 1s \
-		--status-file "$work/status.json" 2>"$work/daemon.$mode.log" &
+	java $java_opts "${cmd[@]}" --dry-run --interval 1s --status-file "$work/status.json" 2>"$work/daemon.log" &
 	daemon_pid=$!
 	sleep "$warmup"
-	kill -0 "$daemon_pid" 2>/dev/null || { echo "run.sh: waspd exited early:" >&2; tail "$work/daemon.$mode.log" >&2; exit 1; }
+	kill -0 "$daemon_pid" 2>/dev/null || { echo "run.sh: waspd exited early:" >&2; tail "$work/daemon.log" >&2; exit 1; }
 	t0=$(ticks "$daemon_pid"); threads_cpu "$daemon_pid" >"$work/thr0"
 	sleep "$seconds"
 	t1=$(ticks "$daemon_pid"); threads_cpu "$daemon_pid" >"$work/thr1"
+	monitored=$(grep -o '"monitored_threads": *[0-9]*' "$work/status.json" 2>/dev/null | grep -o '[0-9]*$' || echo '?')
 	kill -TERM "$daemon_pid"
 	rc=0; wait "$daemon_pid" || rc=$?
 	daemon_pid=
-	monitored=$(grep -o '"monitored_threads": *[0-9]*' "$work/status.json" 2>/dev/null | head -n1 || true)
 	awk -v d="$(( t1 - t0 ))" -v hz="$hz" -v s="$seconds" 'BEGIN {
 		printf "daemon CPU (utime+stime, /proc/PID/stat): %.0f ms in %d s = %.2f ms per interval = %.2f%% of one core\n",
 			d * 1000 / hz, s, d * 1000 / hz / s, d * 100 / hz / s }'
-	echo "exit status after SIGTERM: $rc; decisions logged: $(grep -c 'replication off -> on' "$work/daemon.$mode.log")"
+	echo "# load $(cut -d' ' -f1-3 /proc/loadavg); counted threads at the end: $monitored"
+	echo "exit status after SIGTERM: $rc; decisions logged: $(grep -c 'replication off -> on' "$work/daemon.log")"
 	echo "per JVM thread (schedstat), ms per interval:"
 	awk -v s="$seconds" '
 		FNR == NR { before[$1] = $3; next }
@@ -99,13 +121,18 @@ for mode in $modes; do
 			if (gone) printf "  (%d thread(s) exited during the window; their CPU is in the total only)\n", gone
 		}' "$work/thr0" "$work/thr1" | sort
 done
+done
 
+(( tick )) || exit 0
 echo
 echo "## Daemon.tick() alone (dry run, naive mode, all processes), ticking thread's CPU time, 60 ticks"
-for src in none "replay:$work/trace.rec" perf-sw; do
-	# shellcheck disable=SC2086
-	java $java_opts -cp "$jar" org.wasp.daemon.bench.TickBench --source "$src" --ticks 60 --warmup 15 \
-		--sleep-ms 200 2>/dev/null | sed "s|$work/||"
+for jar in "${jars[@]}"; do
+	echo "# $jar, load $(cut -d' ' -f1-3 /proc/loadavg)"
+	for src in none "replay:$work/trace.rec" perf-sw; do
+		# shellcheck disable=SC2086
+		java $java_opts -cp "$jar" org.wasp.daemon.bench.TickBench --source "$src" --ticks 60 --warmup 15 \
+			--sleep-ms 200 2>/dev/null | sed "s|$work/||"
+	done
 done
 echo
 echo "## the same 6 read() calls per thread in C (software perf events on the $live sleeping threads)"
