@@ -9,7 +9,7 @@
 #
 # --buffer-mb  buffer per pair (default: waspd's rule, 8x the LLC, >= 64 MiB;
 #              128 in the WASP test VM)
-# --steps, --trials  as waspd's --probe-steps/--probe-trials (500000, 5)
+# --steps, --trials  as waspd's --probe-steps/--probe-trials (100000, 3)
 # --rounds     Java and C alternate this many times; the minimum per pair is kept
 #              (default 3; 1 in the test VM)
 # --matrices   matrices per Java run: the first is measured cold (as the daemon's
@@ -24,7 +24,7 @@ jar=$root/waspd/target/waspd.jar
 
 in_vm=0
 grep -q 'guest-init' /proc/cmdline 2>/dev/null && in_vm=1
-buffer_mb= steps=500000 trials=5 rounds=3 matrices=3
+buffer_mb= steps=100000 trials=3 rounds=3 matrices=3
 if (( in_vm )); then
 	buffer_mb=128 rounds=1 matrices=2
 	java_opts=${JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xshare:auto}

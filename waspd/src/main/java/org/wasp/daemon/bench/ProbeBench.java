@@ -36,8 +36,8 @@ public final class ProbeBench {
 
     public static void main(String[] args) throws Exception {
         long bufferMb = 0;
-        long steps = 500_000;
-        int trials = 5;
+        long steps = 100_000;
+        int trials = 3;
         int matrices = 3;
         Path chainOut = null;
         for (int i = 0; i < args.length; i++) {
@@ -84,6 +84,7 @@ public final class ProbeBench {
             System.out.printf("matrix %d ms %d pairs %d%n%s", m, ms, pairs, sb);
             System.out.flush();
         }
+        probe.close();
     }
 
     private static String need(String opt, String v) {

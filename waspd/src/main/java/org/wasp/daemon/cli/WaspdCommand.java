@@ -70,8 +70,14 @@ public final class WaspdCommand implements Callable<Integer> {
     List<String> excluded = new ArrayList<>();
 
     @Option(names = "-i", paramLabel = "SECONDS", defaultValue = "10", converter = Converters.Millis.class,
-            description = "PTL matrix period in full mode (default: ${DEFAULT-VALUE} s).")
+            description = "PTL probe period in full mode: a full matrix first, then --ptl-pairs entries "
+                    + "re-measured every period (default: ${DEFAULT-VALUE} s).")
     long ptlPeriodMs;
+
+    @Option(names = "--ptl-pairs", paramLabel = "N", defaultValue = "1",
+            description = "(CPU node, memory node) pairs re-measured each -i period once the first full matrix "
+                    + "is in, round-robin; 0: the full matrix every period (default: ${DEFAULT-VALUE}).")
+    int ptlPairs;
 
     @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s", converter = Converters.Millis.class,
             description = "Sampling interval, e.g. 1s, 500ms (default: ${DEFAULT-VALUE}).")
@@ -123,6 +129,11 @@ public final class WaspdCommand implements Callable<Integer> {
             description = "Steer a thread only if its PTL drops by this much (default: ${DEFAULT-VALUE}).")
     double minGain;
 
+    @Option(names = "--node-recheck", paramLabel = "N", defaultValue = "" + DaemonConfig.DEFAULT_NODE_RECHECK,
+            description = "Full mode: re-read the CPU node of each thread of a replicated process at least every N "
+                    + "intervals (new threads at once); 1: every thread every interval (default: ${DEFAULT-VALUE}).")
+    int nodeRecheck;
+
     @Option(names = "--adopt",
             description = "Manage processes already replicated at start (default: leave them alone).")
     boolean adopt;
@@ -140,11 +151,11 @@ public final class WaspdCommand implements Callable<Integer> {
             description = "PTL probe buffer size; 0: 8x the last-level cache, at least 64 MiB (default).")
     int probeBufferMb;
 
-    @Option(names = "--probe-steps", paramLabel = "N", defaultValue = "500000",
+    @Option(names = "--probe-steps", paramLabel = "N", defaultValue = "100000",
             description = "Dependent loads per probe trial (default: ${DEFAULT-VALUE}).")
     long probeSteps;
 
-    @Option(names = "--probe-trials", paramLabel = "N", defaultValue = "5",
+    @Option(names = "--probe-trials", paramLabel = "N", defaultValue = "3",
             description = "Timed probe trials after warm-up; the minimum is kept (default: ${DEFAULT-VALUE}).")
     int probeTrials;
 
@@ -334,9 +345,10 @@ public final class WaspdCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (maxThreads < 1 || probeSteps < 1 || probeTrials < 1 || probeBufferMb < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--max-threads, --probe-steps and --probe-trials must be >= 1, --probe-buffer-mb >= 0");
+        if (maxThreads < 1 || probeSteps < 1 || probeTrials < 1 || probeBufferMb < 0 || ptlPairs < 0
+                || nodeRecheck < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-threads, --probe-steps, "
+                    + "--probe-trials and --node-recheck must be >= 1, --probe-buffer-mb and --ptl-pairs >= 0");
         }
         if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--metrics-port must be in 0..65535");
@@ -346,7 +358,7 @@ public final class WaspdCommand implements Callable<Integer> {
         }
         rawOverrides();
         return new DaemonConfig(mode.equals("1"), new LinkedHashSet<>(excluded), new LinkedHashSet<>(pids), dryRun,
-                adopt, t, nc, minGain);
+                adopt, t, nc, minGain, nodeRecheck);
     }
 
     private Map<Event, Long> rawOverrides() {
@@ -413,8 +425,9 @@ public final class WaspdCommand implements Callable<Integer> {
         }
         long buf = probeBufferMb > 0 ? probeBufferMb * (1L << 20) : PtlProbe.bufferFor(proc.lastLevelCacheBytes());
         PtlProbe probe = new PtlProbe(topology, platform.affinity(), platform.memory(), buf, probeSteps, probeTrials);
-        LOG.info("PTL probe every {} ms over {} MiB per node pair", ptlPeriodMs, buf >> 20);
-        return new PeriodicPtl(probe, ptlPeriodMs);
+        LOG.info("PTL probe every {} ms: {} MiB kept per memory node, {} pair(s) per period after the first matrix",
+                ptlPeriodMs, buf >> 20, ptlPairs == 0 ? "all" : ptlPairs);
+        return new PeriodicPtl(probe, ptlPairs, ptlPeriodMs);
     }
 
     private int printStatus() {

@@ -23,6 +23,7 @@ import org.wasp.daemon.os.parse.MitosisStatus;
 import org.wasp.daemon.os.parse.ProcStat;
 import org.wasp.daemon.policy.Hysteresis;
 import org.wasp.daemon.policy.MetricsCalculator;
+import org.wasp.daemon.policy.NodeRecheck;
 import org.wasp.daemon.policy.PtlMatrix;
 import org.wasp.daemon.policy.Steering;
 import org.wasp.daemon.policy.Verdict;
@@ -112,7 +113,8 @@ public final class Daemon {
                 }
                 continue;
             }
-            TrackedProcess p = new TrackedProcess(e.pid(), e.comm(), new Hysteresis(cfg.thresholds(), mask != 0), mask);
+            TrackedProcess p = new TrackedProcess(e.pid(), e.comm(), new Hysteresis(cfg.thresholds(), mask != 0), mask,
+                    new NodeRecheck(cfg.nodeRecheck()));
             p.pgdNode = e.pgdNode();
             if (e.forcedThreads() > 0) {
                 for (int tid : proc.tasks(e.pid())) {
@@ -203,12 +205,14 @@ public final class Daemon {
             return;
         }
         if (p == null) {
-            p = new TrackedProcess(pid, comm, new Hysteresis(cfg.thresholds(), false), 0);
+            p = new TrackedProcess(pid, comm, new Hysteresis(cfg.thresholds(), false), 0,
+                    new NodeRecheck(cfg.nodeRecheck()));
             tracked.put(pid, p);
         }
         p.seen = true;
         p.comm = comm;
         List<Integer> tids = proc.tasks(pid);
+        p.tids = tids;
         ProcessSample s;
         try {
             s = counters.poll(pid, comm, tids);
@@ -317,23 +321,38 @@ public final class Daemon {
         for (TrackedProcess p : tracked.values()) {
             if (p.mask != ReplicationControl.OFF) {
                 steer(p, m.get());
+            } else if (!p.cpuNodes.isEmpty()) {
+                // Nodes read while it was replicated are stale when it is again.
+                p.cpuNodes.clear();
+                p.recheck.reset();
             }
         }
     }
 
+    /**
+     * Steers every thread by the node it last ran on. Only new threads and a rotating slice of
+     * the others are read from /proc this interval ({@link NodeRecheck}): a thread that moves
+     * to another node is re-steered within --node-recheck intervals.
+     */
     private void steer(TrackedProcess p, PtlMatrix m) {
         BitSet replicas = p.mask == ReplicationControl.ALL_NODES ? topology.memoryNodes() : CpuList.fromMask(p.mask);
-        Set<Integer> live = new HashSet<>();
-        for (int tid : proc.tasks(p.pid)) {
+        Set<Integer> live = new HashSet<>(p.tids);
+        p.cpuNodes.keySet().retainAll(live);
+        for (int tid : p.recheck.pick(p.tids, p.cpuNodes.keySet())) {
             Optional<ProcStat> st = proc.taskStat(p.pid, tid);
             if (st.isEmpty()) {
+                p.cpuNodes.remove(tid);
+                live.remove(tid);
+            } else {
+                p.cpuNodes.put(tid, topology.nodeOfCpu(st.get().processor()));
+            }
+        }
+        for (int tid : p.tids) {
+            Integer node = p.cpuNodes.get(tid);
+            if (node == null || node < 0) {
                 continue;
             }
-            live.add(tid);
-            int cpuNode = topology.nodeOfCpu(st.get().processor());
-            if (cpuNode < 0) {
-                continue;
-            }
+            int cpuNode = node;
             int auto = defaultNode(p, cpuNode, replicas);
             int forced = p.steered.getOrDefault(tid, ReplicationControl.AUTO);
             int current = forced == ReplicationControl.AUTO ? auto : forced;

@@ -14,39 +14,46 @@ import org.wasp.daemon.policy.Thresholds;
  * @param dryRun     decide and log, change nothing
  * @param adopt      manage processes that were already replicated at start
  * @param minGain    fraction of PTL a move must save
+ * @param nodeRecheck intervals within which each steered thread's CPU node is re-read
  */
 public record DaemonConfig(boolean full, Set<String> excluded, Set<Integer> pids, boolean dryRun, boolean adopt,
-                           Thresholds thresholds, NodeChoice nodeChoice, double minGain) {
+                           Thresholds thresholds, NodeChoice nodeChoice, double minGain, int nodeRecheck) {
+    public static final int DEFAULT_NODE_RECHECK = 10;
 
     public static DaemonConfig defaults() {
-        return new DaemonConfig(true, Set.of(), Set.of(), false, false, Thresholds.DEFAULTS, NodeChoice.ALL, 0.1);
+        return new DaemonConfig(true, Set.of(), Set.of(), false, false, Thresholds.DEFAULTS, NodeChoice.ALL, 0.1,
+                DEFAULT_NODE_RECHECK);
+    }
+
+    public DaemonConfig withNodeRecheck(int n) {
+        return new DaemonConfig(full, excluded, pids, dryRun, adopt, thresholds, nodeChoice, minGain, n);
     }
 
     public DaemonConfig withDryRun(boolean d) {
-        return new DaemonConfig(full, excluded, pids, d, adopt, thresholds, nodeChoice, minGain);
+        return new DaemonConfig(full, excluded, pids, d, adopt, thresholds, nodeChoice, minGain, nodeRecheck);
     }
 
     public DaemonConfig withExcluded(Set<String> x) {
-        return new DaemonConfig(full, x, pids, dryRun, adopt, thresholds, nodeChoice, minGain);
+        return new DaemonConfig(full, x, pids, dryRun, adopt, thresholds, nodeChoice, minGain, nodeRecheck);
     }
 
     public DaemonConfig withFull(boolean f) {
-        return new DaemonConfig(f, excluded, pids, dryRun, adopt, thresholds, nodeChoice, minGain);
+        return new DaemonConfig(f, excluded, pids, dryRun, adopt, thresholds, nodeChoice, minGain, nodeRecheck);
     }
 
     public DaemonConfig withAdopt(boolean a) {
-        return new DaemonConfig(full, excluded, pids, dryRun, a, thresholds, nodeChoice, minGain);
+        return new DaemonConfig(full, excluded, pids, dryRun, a, thresholds, nodeChoice, minGain, nodeRecheck);
     }
 
     public DaemonConfig withThresholds(Thresholds t) {
-        return new DaemonConfig(full, excluded, pids, dryRun, adopt, t, nodeChoice, minGain);
+        return new DaemonConfig(full, excluded, pids, dryRun, adopt, t, nodeChoice, minGain, nodeRecheck);
     }
 
     public DaemonConfig withNodeChoice(NodeChoice n) {
-        return new DaemonConfig(full, excluded, pids, dryRun, adopt, thresholds, n, minGain);
+        return new DaemonConfig(full, excluded, pids, dryRun, adopt, thresholds, n, minGain, nodeRecheck);
     }
 
     public DaemonConfig withPids(Set<Integer> p) {
-        return new DaemonConfig(full, excluded, p, dryRun, adopt, thresholds, nodeChoice, minGain);
+        return new DaemonConfig(full, excluded, p, dryRun, adopt, thresholds, nodeChoice, minGain, nodeRecheck);
     }
 }

@@ -16,6 +16,15 @@ public record PtlMatrix(double[][] ns, long takenAtMillis) {
         return ns[cpuNode][memNode];
     }
 
+    /** A deep copy of {@code ns}. */
+    public static double[][] copy(double[][] ns) {
+        double[][] c = new double[ns.length][];
+        for (int i = 0; i < ns.length; i++) {
+            c[i] = ns[i].clone();
+        }
+        return c;
+    }
+
     public int nodes() {
         return ns.length;
     }

@@ -57,11 +57,12 @@ public final class PointerChase {
     }
 
     /**
-     * Nanoseconds per dependent load: one warm-up pass of {@code steps}, then the minimum
-     * over {@code trials} timed passes of {@code steps} loads each.
+     * Nanoseconds per dependent load: one warm-up pass of {@code steps} from byte offset
+     * {@code start}, then the minimum over {@code trials} timed passes of {@code steps} loads
+     * each, every pass going on from where the previous one ended.
      */
-    public static double nsPerLoad(ByteBuffer buf, long steps, int trials) {
-        long p = chase(buf, 0, steps);
+    public static Result nsPerLoad(ByteBuffer buf, long start, long steps, int trials) {
+        long p = chase(buf, start, steps);
         double best = Double.POSITIVE_INFINITY;
         for (int t = 0; t < trials; t++) {
             long t0 = System.nanoTime();
@@ -70,7 +71,15 @@ public final class PointerChase {
             best = Math.min(best, (double) (t1 - t0) / steps);
         }
         sink = p;
-        return best;
+        return new Result(best, p);
+    }
+
+    /**
+     * @param ns  minimum nanoseconds per load
+     * @param end byte offset where the chase stopped: the next measurement on the same buffer
+     *            starts there, so it loads lines this one did not just bring into the cache
+     */
+    public record Result(double ns, long end) {
     }
 
     /** The last chase's end offset (exposed so tests and callers can observe the live result). */

@@ -4,20 +4,29 @@ package org.wasp.daemon.probe;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Map;
+import java.util.TreeMap;
 import org.wasp.daemon.os.Affinity;
 import org.wasp.daemon.os.MemoryBinding;
 import org.wasp.daemon.os.OsException;
 import org.wasp.daemon.os.Topology;
+import org.wasp.daemon.policy.ProbeSchedule;
 import org.wasp.daemon.policy.PtlMatrix;
 
 /**
  * Measures PTL[cpu node][memory node]: the calling thread pins itself to the first CPU of
- * each CPU node and pointer-chases a buffer bound to each memory node. Page-table walks are
+ * the CPU node and pointer-chases a buffer bound to the memory node. Page-table walks are
  * dependent loads from the node holding the page tables, so this load latency stands for the
  * latency of walking a replica on that node.
+ *
+ * <p>Each memory node's buffer is mapped, bound, faulted in and chained once, on its first
+ * measurement, and kept until {@link #close()}: re-mapping and re-chaining it every period
+ * cost as much CPU as the chase itself. Each measurement goes on along the cycle from where
+ * the previous one on that buffer stopped, so it loads lines no recent measurement touched
+ * (the cycle is 8x the last-level cache), just as a fresh buffer would. Not thread-safe: one
+ * thread measures, and closes after its last measurement.
  */
-public final class PtlProbe {
-    /** Seed of the chain's random cycle: every matrix chases the same cycle. */
+public final class PtlProbe implements AutoCloseable {
+    /** Seed of the chain's random cycle: every buffer holds the same cycle. */
     public static final long CHAIN_SEED = 42;
     private final Topology topology;
     private final Affinity affinity;
@@ -25,9 +34,10 @@ public final class PtlProbe {
     private final long bufferBytes;
     private final long steps;
     private final int trials;
+    private final Map<Integer, Kept> kept = new TreeMap<>();
 
     /**
-     * @param bufferBytes buffer per measurement; well above the last-level cache
+     * @param bufferBytes buffer per memory node; well above the last-level cache
      * @param steps       dependent loads per trial
      * @param trials      timed trials after the warm-up (the minimum is kept)
      */
@@ -46,33 +56,69 @@ public final class PtlProbe {
         return Math.min(1L << 30, Math.max(64L << 20, 8 * llcBytes));
     }
 
-    public PtlMatrix measure() throws OsException {
-        int n = 0;
-        for (Map.Entry<Integer, BitSet> e : topology.nodeCpus().entrySet()) {
-            n = Math.max(n, e.getKey() + 1);
-        }
-        BitSet mem = topology.memoryNodes();
-        n = Math.max(n, mem.length());
+    /** Every pair of the matrix, in measuring order. */
+    public ProbeSchedule schedule(int pairsPerPeriod) {
+        return ProbeSchedule.of(topology.cpuNodes(), topology.memoryNodes(), pairsPerPeriod);
+    }
+
+    /** A matrix of the topology's size with nothing measured. */
+    public double[][] emptyMatrix() {
+        int n = Math.max(topology.nodeCpus().isEmpty() ? 0 : topology.nodeCpus().lastKey() + 1,
+                topology.memoryNodes().length());
         double[][] ns = new double[n][n];
         for (double[] row : ns) {
             Arrays.fill(row, Double.NaN);
         }
-        int[] next = PointerChase.randomCycle((int) (bufferBytes / PointerChase.LINE), CHAIN_SEED);
-        for (Map.Entry<Integer, BitSet> e : topology.nodeCpus().entrySet()) {
-            if (e.getValue().isEmpty()) {
-                continue;
-            }
-            BitSet cpu = new BitSet();
-            cpu.set(e.getValue().nextSetBit(0));
-            try (Affinity.Pin pin = affinity.pin(cpu)) {
-                for (int m = mem.nextSetBit(0); m >= 0; m = mem.nextSetBit(m + 1)) {
-                    try (MemoryBinding.Region r = memory.allocate(bufferBytes, m)) {
-                        PointerChase.writeChain(r.buffer(), next);
-                        ns[e.getKey()][m] = PointerChase.nsPerLoad(r.buffer(), steps, trials);
-                    }
-                }
-            }
+        return ns;
+    }
+
+    /** Nanoseconds per load from the first CPU of {@code cpuNode} to memory on {@code memNode}. */
+    public double measure(int cpuNode, int memNode) throws OsException {
+        BitSet cpu = new BitSet();
+        cpu.set(topology.nodeCpus().get(cpuNode).nextSetBit(0));
+        try (Affinity.Pin pin = affinity.pin(cpu)) {
+            Kept k = buffer(memNode);
+            PointerChase.Result r = PointerChase.nsPerLoad(k.region.buffer(), k.position, steps, trials);
+            k.position = r.end();
+            return r.ns();
+        }
+    }
+
+    /** A full matrix: every CPU node to every memory node. */
+    public PtlMatrix measure() throws OsException {
+        double[][] ns = emptyMatrix();
+        for (ProbeSchedule.Pair p : schedule(0).next()) {
+            ns[p.cpuNode()][p.memNode()] = measure(p.cpuNode(), p.memNode());
         }
         return new PtlMatrix(ns, System.currentTimeMillis());
+    }
+
+    private Kept buffer(int memNode) throws OsException {
+        Kept k = kept.get(memNode);
+        if (k == null) {
+            MemoryBinding.Region r = memory.allocate(bufferBytes, memNode);
+            // The int[] cycle is only needed to write the chain; it is not kept.
+            PointerChase.writeChain(r.buffer(),
+                    PointerChase.randomCycle((int) (bufferBytes / PointerChase.LINE), CHAIN_SEED));
+            k = new Kept(r);
+            kept.put(memNode, k);
+        }
+        return k;
+    }
+
+    /** Unmaps every kept buffer. */
+    @Override
+    public void close() {
+        kept.values().forEach(k -> k.region.close());
+        kept.clear();
+    }
+
+    private static final class Kept {
+        final MemoryBinding.Region region;
+        long position;
+
+        Kept(MemoryBinding.Region region) {
+            this.region = region;
+        }
     }
 }

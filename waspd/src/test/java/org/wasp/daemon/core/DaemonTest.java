@@ -193,6 +193,33 @@ class DaemonTest {
     }
 
     @Test
+    void aThreadThatMovesNodeIsReSteeredWithinNodeRecheckIntervals() {
+        List<Integer> taskReads = new ArrayList<>();
+        ProcFs fs = new ProcFs(root) {
+            @Override
+            public Optional<org.wasp.daemon.os.parse.ProcStat> taskStat(int pid, int tid) {
+                taskReads.add(tid);
+                return super.taskStat(pid, tid);
+            }
+        };
+        matrix[0] = new PtlMatrix(new double[][] {{260, 150}, {300, 95}}, 0);
+        Daemon d = new Daemon(DaemonConfig.defaults().withNodeRecheck(3), fs,
+                new ReplayCounterSource(trace(repeat(HIGH, 20), repeat(LOW, 20))), kernel, ptl, fs.topology(), SELF);
+        d.start();
+        ticks(d, 4);
+        assertEquals(List.of("set 500 1", "steer 500 1"), kernel.calls, "new threads are steered at once");
+        // Thread 500 now runs on node 1, where its local replica is the fastest: back to auto.
+        proc.thread(500, 500, "app", 2);
+        taskReads.clear();
+        for (int t = 1; t <= 6; t++) {
+            d.tick();
+            assertEquals(t, taskReads.size(), "2 threads re-read over 3 intervals: one a tick");
+        }
+        assertEquals(List.of("set 500 1", "steer 500 1", "steer 500 -1"), kernel.calls);
+        assertTrue(taskReads.subList(0, 3).contains(500), "read within 3 intervals: " + taskReads);
+    }
+
+    @Test
     void threadVanishingMidScanIsSurvived() {
         proc.vanishingThread(500, 502);
         FakePerf perf = new FakePerf();

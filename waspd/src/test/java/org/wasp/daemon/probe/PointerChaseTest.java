@@ -56,10 +56,21 @@ class PointerChaseTest {
         int n = 1 << 14;
         ByteBuffer buf = ByteBuffer.allocateDirect(n * PointerChase.LINE).order(ByteOrder.nativeOrder());
         PointerChase.writeChain(buf, PointerChase.randomCycle(n, 5));
-        double ns = PointerChase.nsPerLoad(buf, 100_000, 3);
-        assertTrue(ns > 0 && ns < 10_000, "ns per load " + ns);
+        PointerChase.Result r = PointerChase.nsPerLoad(buf, 0, 100_000, 3);
+        assertTrue(r.ns() > 0 && r.ns() < 10_000, "ns per load " + r.ns());
         // Warm-up plus 3 trials of 100k steps from line 0: the sink is where 400k steps end.
         assertEquals(PointerChase.chase(buf, 0, 400_000L % n), PointerChase.sink());
+        assertEquals(PointerChase.sink(), r.end());
+    }
+
+    @Test
+    void measurementGoesOnFromWhereTheLastStopped() {
+        int n = 1 << 12;
+        ByteBuffer buf = ByteBuffer.allocateDirect(n * PointerChase.LINE).order(ByteOrder.nativeOrder());
+        PointerChase.writeChain(buf, PointerChase.randomCycle(n, 9));
+        long start = PointerChase.chase(buf, 0, 123);
+        PointerChase.Result r = PointerChase.nsPerLoad(buf, start, 1000, 2);
+        assertEquals(PointerChase.chase(buf, 0, 123 + 3000), r.end(), "warm-up and 2 trials of 1000 from step 123");
     }
 
     @Test

@@ -18,51 +18,61 @@ import org.wasp.daemon.os.Topology;
 import org.wasp.daemon.os.parse.CpuList;
 import org.wasp.daemon.policy.PtlMatrix;
 
-/** The probe's choreography with fake pinning and binding: who is pinned where, which node each buffer is on. */
+/**
+ * The probe's choreography with fake pinning and binding: who is pinned where, which node each
+ * buffer is on, and that buffers are made once per memory node and kept until close.
+ */
 class PtlProbeTest {
-    @Test
-    void pinsToEachCpuNodeAndBindsToEachMemoryNode() throws Exception {
-        List<String> log = new ArrayList<>();
-        BitSet[] mask = {CpuList.parse("0-7")};
-        Affinity aff = new Affinity() {
+    private final List<String> log = new ArrayList<>();
+    private final BitSet[] mask = {CpuList.parse("0-7")};
+    private final Map<Integer, ByteBuffer> buffers = new TreeMap<>();
+    private final int[] open = {0};
+    private final Affinity aff = new Affinity() {
+        @Override
+        public BitSet current() {
+            return (BitSet) mask[0].clone();
+        }
+
+        @Override
+        public void set(BitSet cpus) {
+            log.add("pin " + CpuList.format(cpus));
+            mask[0] = (BitSet) cpus.clone();
+        }
+    };
+    private final MemoryBinding mem = (bytes, node) -> {
+        log.add("alloc node " + node + " cpus " + CpuList.format(mask[0]));
+        open[0]++;
+        ByteBuffer b = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
+        buffers.put(node, b);
+        return new MemoryBinding.Region() {
             @Override
-            public BitSet current() {
-                return (BitSet) mask[0].clone();
+            public ByteBuffer buffer() {
+                return b;
             }
 
             @Override
-            public void set(BitSet cpus) {
-                log.add("pin " + CpuList.format(cpus));
-                mask[0] = (BitSet) cpus.clone();
+            public void close() {
+                log.add("free node " + node);
+                open[0]--;
             }
         };
-        int[] open = {0};
-        MemoryBinding mem = (bytes, node) -> {
-            log.add("alloc node " + node + " cpus " + CpuList.format(mask[0]));
-            open[0]++;
-            ByteBuffer b = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
-            return new MemoryBinding.Region() {
-                @Override
-                public ByteBuffer buffer() {
-                    return b;
-                }
+    };
 
-                @Override
-                public void close() {
-                    open[0]--;
-                }
-            };
-        };
+    private static Topology twoCpuNodesThreeMemoryNodes() {
         Map<Integer, BitSet> nodes = new TreeMap<>();
         nodes.put(0, CpuList.parse("0-3"));
         nodes.put(1, CpuList.parse("4-7"));
         nodes.put(2, new BitSet());
-        Topology t = new Topology(new TreeMap<>(nodes), CpuList.parse("0-2"));
-        PtlMatrix m = new PtlProbe(t, aff, mem, 1 << 16, 10_000, 2).measure();
-        assertEquals(List.of("pin 0", "alloc node 0 cpus 0", "alloc node 1 cpus 0", "alloc node 2 cpus 0",
-                "pin 0-7", "pin 4", "alloc node 0 cpus 4", "alloc node 1 cpus 4", "alloc node 2 cpus 4", "pin 0-7"),
+        return new Topology(new TreeMap<>(nodes), CpuList.parse("0-2"));
+    }
+
+    @Test
+    void pinsToEachCpuNodeAndBindsOneKeptBufferPerMemoryNode() throws Exception {
+        PtlProbe probe = new PtlProbe(twoCpuNodesThreeMemoryNodes(), aff, mem, 1 << 16, 10_000, 2);
+        PtlMatrix m = probe.measure();
+        assertEquals(List.of("pin 0", "alloc node 0 cpus 0", "pin 0-7", "pin 0", "alloc node 1 cpus 0", "pin 0-7",
+                "pin 0", "alloc node 2 cpus 0", "pin 0-7", "pin 4", "pin 0-7", "pin 4", "pin 0-7", "pin 4", "pin 0-7"),
                 log);
-        assertEquals(0, open[0], "every region unmapped");
         assertEquals(3, m.nodes());
         for (int c = 0; c < 2; c++) {
             for (int n = 0; n < 3; n++) {
@@ -70,5 +80,30 @@ class PtlProbeTest {
             }
         }
         assertTrue(Double.isNaN(m.at(2, 0)), "CPU-less node has no row");
+
+        log.clear();
+        probe.measure();
+        assertTrue(log.stream().noneMatch(l -> l.startsWith("alloc")), "second matrix reuses the buffers: " + log);
+        assertEquals(3, open[0], "buffers kept between matrices");
+        probe.close();
+        assertEquals(0, open[0], "every region unmapped at close");
+        assertEquals(List.of("free node 0", "free node 1", "free node 2"), log.subList(log.size() - 3, log.size()));
+    }
+
+    @Test
+    void eachMeasurementGoesOnAlongTheCycle() throws Exception {
+        PtlProbe probe = new PtlProbe(twoCpuNodesThreeMemoryNodes(), aff, mem, 1 << 16, 1000, 2);
+        probe.measure(1, 0);
+        probe.measure(0, 0);
+        // Two measurements of warm-up + 2 trials of 1000 steps each, the second from where the first ended.
+        assertEquals(PointerChase.chase(buffers.get(0), 0, 6000), PointerChase.sink());
+        probe.close();
+    }
+
+    @Test
+    void scheduleCoversEveryCpuNodeWithEveryMemoryNode() {
+        PtlProbe probe = new PtlProbe(twoCpuNodesThreeMemoryNodes(), aff, mem, 1 << 16, 1000, 2);
+        assertEquals(6, probe.schedule(0).size());
+        assertEquals(3, probe.emptyMatrix().length);
     }
 }
