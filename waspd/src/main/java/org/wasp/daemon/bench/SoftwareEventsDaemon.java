@@ -17,8 +17,8 @@ import org.wasp.daemon.os.ReplicationControl;
  * arguments as {@code waspd.jar}, on the real OS adapters, except that each of the six counter
  * events is opened as a <em>software</em> perf event (cpu-clock, task-clock, page-faults,
  * context-switches, cpu-migrations, minor-faults) because this machine has no PMU. The daemon
- * thus makes the same perf_event_open, read() and close() calls per thread as with hardware
- * counters, so its CPU use can be measured with live counters ({@code bench/daemon-cpu/run.sh}).
+ * thus makes the same perf_event_open, read() and close() calls per thread, in the same
+ * groups, as with hardware counters, so its CPU use can be measured with live counters ({@code bench/daemon-cpu/run.sh}).
  *
  * <pre>
  * java -cp waspd.jar org.wasp.daemon.bench.SoftwareEventsDaemon 0 --dry-run [waspd options]
@@ -35,14 +35,15 @@ public final class SoftwareEventsDaemon {
         PerfApi real = linux.perf();
         PerfApi software = new PerfApi() {
             @Override
-            public int open(EventSpec spec, int tid) throws OsException {
+            public int open(EventSpec spec, int tid, int groupFd) throws OsException {
                 // PERF_COUNT_SW_CPU_CLOCK .. PERF_COUNT_SW_PAGE_FAULTS_MIN (0..5), one per event.
-                return real.open(new EventSpec(spec.event(), PERF_TYPE_SOFTWARE, spec.event().ordinal()), tid);
+                return real.open(new EventSpec(spec.event(), PERF_TYPE_SOFTWARE, spec.event().ordinal()), tid,
+                        groupFd);
             }
 
             @Override
-            public void read(int fd, long[] out) throws OsException {
-                real.read(fd, out);
+            public void readGroup(int leaderFd, long[] out) throws OsException {
+                real.readGroup(leaderFd, out);
             }
 
             @Override

@@ -11,40 +11,46 @@ import org.wasp.daemon.jna.Syscalls;
 import org.wasp.daemon.os.OsException;
 
 /**
- * {@link PerfApi} through syscall(perf_event_open). Each event is its own counter (no group),
- * read_format TOTAL_TIME_ENABLED | TOTAL_TIME_RUNNING, so the kernel may multiplex it and the
- * policy scales by the running/enabled deltas. Descriptors are close-on-exec. Reads, the
- * per-interval hot path, go through {@link DirectLibC} into one reused native buffer.
+ * {@link PerfApi} through syscall(perf_event_open). Events are opened in small groups, read
+ * with read_format GROUP | TOTAL_TIME_ENABLED | TOTAL_TIME_RUNNING, so the kernel may
+ * multiplex each group and the policy scales by the running/enabled deltas; one read(2) per
+ * group instead of one per event. Descriptors are close-on-exec. Reads, the per-interval hot
+ * path, go through {@link DirectLibC} into one reused native buffer.
  */
 public final class LinuxPerfApi implements PerfApi {
-    private static final int READ_BYTES = 24;
+    /** nr, time enabled, time running, then one count per member. */
+    private static final int READ_BYTES = 8 * (3 + MAX_GROUP);
     private final LibC libc = LibC.get();
     private final Memory buf = new Memory(READ_BYTES);
 
     @Override
-    public int open(EventSpec spec, int tid) throws OsException {
+    public int open(EventSpec spec, int tid, int groupFd) throws OsException {
         PerfEventAttr attr = PerfEventAttr.counting(spec.type(), spec.config());
         try {
-            return (int) libc.syscall(Syscalls.PERF_EVENT_OPEN, attr, tid, -1, -1, Syscalls.PERF_FLAG_FD_CLOEXEC);
+            return (int) libc.syscall(Syscalls.PERF_EVENT_OPEN, attr, tid, -1, groupFd,
+                    Syscalls.PERF_FLAG_FD_CLOEXEC);
         } catch (LastErrorException e) {
             throw new OsException("perf_event_open " + spec.describe() + " on tid " + tid, e.getErrorCode());
         }
     }
 
     @Override
-    public synchronized void read(int fd, long[] out) throws OsException {
+    public synchronized void readGroup(int leaderFd, long[] out) throws OsException {
         long n;
         try {
-            n = DirectLibC.read(fd, buf, READ_BYTES);
+            n = DirectLibC.read(leaderFd, buf, READ_BYTES);
         } catch (LastErrorException e) {
-            throw new OsException("read perf fd " + fd, e.getErrorCode());
+            throw new OsException("read perf fd " + leaderFd, e.getErrorCode());
         }
-        if (n != READ_BYTES) {
-            throw new OsException("short read (" + n + " bytes) of perf fd " + fd, 0);
+        long nr = n >= 8 ? buf.getLong(0) : -1;
+        if (nr < 1 || nr > MAX_GROUP || n != 8 * (3 + nr)) {
+            throw new OsException("short read (" + n + " bytes) of perf fd " + leaderFd, 0);
         }
-        out[0] = buf.getLong(0);
-        out[1] = buf.getLong(8);
-        out[2] = buf.getLong(16);
+        out[0] = buf.getLong(8);
+        out[1] = buf.getLong(16);
+        for (int i = 0; i < nr; i++) {
+            out[2 + i] = buf.getLong(24 + 8L * i);
+        }
     }
 
     @Override

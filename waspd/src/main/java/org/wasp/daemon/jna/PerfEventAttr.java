@@ -22,6 +22,7 @@ public class PerfEventAttr extends Structure {
 
     public static final long PERF_FORMAT_TOTAL_TIME_ENABLED = 1L;
     public static final long PERF_FORMAT_TOTAL_TIME_RUNNING = 1L << 1;
+    public static final long PERF_FORMAT_GROUP = 1L << 3;
 
     public static final long FLAG_DISABLED = 1L;
     public static final long FLAG_INHERIT = 1L << 1;
@@ -62,13 +63,16 @@ public class PerfEventAttr extends Structure {
         super(ALIGN_DEFAULT);
     }
 
-    /** Counting (not sampling) attribute for one event, user space only, read with enabled/running times. */
+    /**
+     * Counting (not sampling) attribute for one event, user space only, read as a group
+     * (through the leader) with enabled/running times.
+     */
     public static PerfEventAttr counting(int type, long config) {
         PerfEventAttr a = new PerfEventAttr();
         a.type = type;
         a.size = PERF_ATTR_SIZE_VER8;
         a.config = config;
-        a.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
+        a.read_format = PERF_FORMAT_GROUP | PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
         a.flags = FLAG_EXCLUDE_KERNEL | FLAG_EXCLUDE_HV;
         return a;
     }

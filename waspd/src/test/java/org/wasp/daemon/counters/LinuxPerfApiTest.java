@@ -17,40 +17,49 @@ import org.wasp.daemon.os.OsException;
 class LinuxPerfApiTest {
     private static final int PERF_TYPE_SOFTWARE = 1;
     private static final long PERF_COUNT_SW_TASK_CLOCK = 1;
+    private static final long PERF_COUNT_SW_PAGE_FAULTS = 2;
     private static volatile long sink;
 
     @Test
-    void readsCountAndTimesThroughDirectRead() throws Exception {
+    void readsAGroupsCountsAndTimesWithOneRead() throws Exception {
         LinuxPerfApi api = new LinuxPerfApi();
-        EventSpec spec = new EventSpec(Event.L1D_READ, PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK);
-        int fd;
+        EventSpec clock = new EventSpec(Event.L1D_READ, PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK);
+        EventSpec faults = new EventSpec(Event.L1D_WRITE, PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS);
+        int leader;
         try {
-            fd = api.open(spec, 0);
+            leader = api.open(clock, 0, -1);
         } catch (OsException e) {
             assumeTrue(false, "perf_event_open not available here: " + e.getMessage());
             return;
         }
+        int member = api.open(faults, 0, leader);
         try {
-            long[] a = new long[3];
-            long[] b = new long[3];
-            api.read(fd, a);
+            long[] a = new long[2 + PerfApi.MAX_GROUP];
+            long[] b = new long[2 + PerfApi.MAX_GROUP];
+            api.readGroup(leader, a);
             long spin = 0;
             for (int i = 0; i < 5_000_000; i++) {
                 spin += i ^ (spin >>> 3);
             }
-            api.read(fd, b);
-            sink = spin;
-            assertTrue(b[0] >= a[0], "count is cumulative");
-            assertTrue(b[1] > 0 && b[1] >= a[1], "time enabled grows");
-            assertTrue(b[2] > 0 && b[2] <= b[1], "time running is at most time enabled");
+            byte[] touch = new byte[4 << 20];
+            for (int i = 0; i < touch.length; i += 4096) {
+                touch[i] = 1;
+            }
+            api.readGroup(leader, b);
+            sink = spin + touch[4096];
+            assertTrue(b[0] > 0 && b[0] >= a[0], "time enabled grows");
+            assertTrue(b[1] > 0 && b[1] <= b[0], "time running is at most time enabled");
+            assertTrue(b[2] > a[2], "the leader's task clock counts");
+            assertTrue(b[3] >= a[3], "the member's page faults are cumulative");
         } finally {
-            api.close(fd);
+            api.close(member);
+            api.close(leader);
         }
     }
 
     @Test
     void readOfABadDescriptorNamesErrno() {
-        OsException e = assertThrows(OsException.class, () -> new LinuxPerfApi().read(-1, new long[3]));
+        OsException e = assertThrows(OsException.class, () -> new LinuxPerfApi().readGroup(-1, new long[8]));
         assertEquals(Errno.EBADF, e.errno());
     }
 }

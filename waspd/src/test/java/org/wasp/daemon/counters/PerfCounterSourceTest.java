@@ -29,6 +29,7 @@ class PerfCounterSourceTest {
         ProcessSample a = s.poll(10, "p", List.of(10, 11));
         assertEquals(2, a.threads().size());
         assertEquals(12, api.opens, "six events per thread");
+        assertEquals(6, api.reads, "one read per group of two events");
         assertEquals(110, a.threads().stream().filter(t -> t.tid() == 11).findFirst().orElseThrow().values()[0]);
         assertEquals(1000, a.threads().get(0).running()[3]);
         s.poll(10, "p", List.of(10, 12));
@@ -37,6 +38,27 @@ class PerfCounterSourceTest {
         s.release(10);
         assertEquals(Set.of(), api.openTids());
         assertEquals(0, s.monitoredThreads());
+    }
+
+    @Test
+    void eachDtlbAccessCountIsGroupedWithItsMissCount() throws Exception {
+        FakePerf api = new FakePerf();
+        source(api, 1000).poll(10, "p", List.of(10));
+        Map<Event, Event> leaderOf = new HashMap<>();
+        api.fdGroup.forEach((fd, leader) -> leaderOf.put(api.fdEvent.get(fd),
+                leader < 0 ? api.fdEvent.get(fd) : api.fdEvent.get(leader)));
+        assertEquals(Map.of(Event.L1D_READ, Event.L1D_READ, Event.L1D_WRITE, Event.L1D_READ,
+                Event.DTLB_READ, Event.DTLB_READ, Event.DTLB_READ_MISS, Event.DTLB_READ,
+                Event.DTLB_WRITE, Event.DTLB_WRITE, Event.DTLB_WRITE_MISS, Event.DTLB_WRITE), leaderOf);
+    }
+
+    @Test
+    void aMemberThatCannotOpenClosesTheThreadsOtherCounters() throws Exception {
+        FakePerf api = new FakePerf();
+        api.unsupported.add(Event.DTLB_WRITE_MISS);
+        ProcessSample a = source(api, 1000).poll(10, "p", List.of(10));
+        assertEquals(List.of(), a.threads());
+        assertEquals(Set.of(), api.openTids(), "the five counters opened before the failure are closed");
     }
 
     @Test

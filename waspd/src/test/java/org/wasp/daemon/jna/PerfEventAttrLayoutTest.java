@@ -61,15 +61,15 @@ class PerfEventAttrLayoutTest {
     }
 
     @Test
-    void countingAttrAsksForEnabledAndRunningTimes() {
+    void countingAttrAsksForGroupReadsWithEnabledAndRunningTimes() {
         PerfEventAttr a = PerfEventAttr.counting(PerfEventAttr.PERF_TYPE_HW_CACHE, 0x10003);
         assertEquals(136, a.size);
-        assertEquals(3, a.read_format);
+        assertEquals(0xb, a.read_format, "PERF_FORMAT_GROUP | TOTAL_TIME_RUNNING | TOTAL_TIME_ENABLED");
         assertEquals(0, a.flags & PerfEventAttr.FLAG_INHERIT, "counters are per thread, not inherited");
         assertEquals(0, a.flags & PerfEventAttr.FLAG_DISABLED, "counting starts at open");
         a.write();
         assertEquals(0x10003L, a.getPointer().getLong(8));
-        assertEquals(3L, a.getPointer().getLong(32));
+        assertEquals(0xbL, a.getPointer().getLong(32));
         assertEquals(136, a.getPointer().getInt(4));
     }
 

@@ -12,10 +12,19 @@ import org.wasp.daemon.counters.PerfApi;
 import org.wasp.daemon.os.OsException;
 import org.wasp.daemon.jna.Errno;
 
-/** A fake perf_event_open: descriptors per (event, tid), reads return tid * 10 with enabled 2000, running 1000. */
+/**
+ * A fake perf_event_open: descriptors per (event, tid) in groups; a group read returns enabled
+ * 2000, running 1000 and tid * 10 for every member.
+ */
 public final class FakePerf implements PerfApi {
     public int nextFd = 100;
     public final Map<Integer, Integer> fdToTid = new HashMap<>();
+    /** Leader descriptor to its group's size. */
+    public final Map<Integer, Integer> groupSize = new HashMap<>();
+    public int reads;
+    /** Each descriptor's event and the leader it was opened under (-1: a leader). */
+    public final Map<Integer, Event> fdEvent = new HashMap<>();
+    public final Map<Integer, Integer> fdGroup = new HashMap<>();
     public final Set<Integer> closed = new HashSet<>();
     public final Map<Integer, Integer> tidErrno = new HashMap<>();
     public final Set<Event> unsupported = new HashSet<>();
@@ -23,7 +32,7 @@ public final class FakePerf implements PerfApi {
     public int opens;
 
     @Override
-    public int open(EventSpec spec, int tid) throws OsException {
+    public int open(EventSpec spec, int tid, int groupFd) throws OsException {
         opens++;
         if (unsupported.contains(spec.event())) {
             throw new OsException("open", Errno.ENOENT);
@@ -34,14 +43,30 @@ public final class FakePerf implements PerfApi {
         }
         int fd = nextFd++;
         fdToTid.put(fd, tid);
+        fdEvent.put(fd, spec.event());
+        fdGroup.put(fd, groupFd);
+        if (groupFd < 0) {
+            groupSize.put(fd, 1);
+        } else if (!fdToTid.get(groupFd).equals(tid) || !groupSize.containsKey(groupFd)) {
+            throw new OsException("open in a group of another thread or a non-leader", Errno.EINVAL);
+        } else {
+            groupSize.merge(groupFd, 1, Integer::sum);
+        }
         return fd;
     }
 
     @Override
-    public void read(int fd, long[] out) {
-        out[0] = fdToTid.get(fd) * 10L;
-        out[1] = 2000;
-        out[2] = 1000;
+    public void readGroup(int leaderFd, long[] out) throws OsException {
+        Integer n = groupSize.get(leaderFd);
+        if (n == null) {
+            throw new OsException("read of a non-leader", Errno.EINVAL);
+        }
+        reads++;
+        out[0] = 2000;
+        out[1] = 1000;
+        for (int i = 0; i < n; i++) {
+            out[2 + i] = fdToTid.get(leaderFd) * 10L;
+        }
     }
 
     @Override
