@@ -18,7 +18,8 @@
 # the split by JVM thread (from /proc/PID/task/*/schedstat); then, unless
 # --no-tick, the per-tick CPU of Daemon.tick() alone with no counters (= the
 # /proc scan), replayed counters and real perf descriptors (software events, 6
-# per thread), and the bare cost of those read() calls in C.
+# per thread), and the bare cost of those read() calls in C, ungrouped (6 per
+# thread) and in groups of two as waspd opens them (3 per thread).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -135,5 +136,6 @@ for jar in "${jars[@]}"; do
 	done
 done
 echo
-echo "## the same 6 read() calls per thread in C (software perf events on the $live sleeping threads)"
-"$work/perf-read" "$sleepers_pid" 60
+echo "## the same read() calls in C (software perf events on the $live sleeping threads): 6 per thread, then 3 group reads"
+"$work/perf-read" "$sleepers_pid" 60 1
+"$work/perf-read" "$sleepers_pid" 60 2
