@@ -22,6 +22,10 @@ usage: ${0##*/} [options] [--] COMMAND [ARG...]
   --nodes N         emulated NUMA nodes (default 2)
   --cpus N          vCPUs, spread over the nodes in blocks (default 4, at least N)
   --mem MiB         guest memory, split evenly over the nodes (default 1024 per node)
+  --slow-nodes LIST memory tiers: these nodes (comma-separated ids, e.g. 1 or 2,3)
+                    get no CPUs, and an ACPI HMAT (-machine hmat=on) gives them
+                    twice the latency and half the bandwidth of the others, so
+                    the guest puts them in a lower memory tier (demotion targets)
   --timeout SEC     kill the guest after SEC seconds (default 600)
   --log FILE        keep the console log here (default \$WASP_CACHE/vm/console.log)
   --accel A         auto, kvm or tcg (default auto: KVM if it boots here, else TCG)
@@ -36,7 +40,7 @@ USAGE
 }
 
 target=guest kernel= nodes=2 cpus= mem= timeout=600 logf= accel=${WASP_ACCEL:-auto}
-la57=0 append= allow_warn=0 quiet=0
+la57=0 append= allow_warn=0 quiet=0 slow_nodes=
 while (( $# )); do
 	case $1 in
 	--target) target=${2:?}; shift 2 ;;
@@ -44,6 +48,7 @@ while (( $# )); do
 	--nodes) nodes=${2:?}; shift 2 ;;
 	--cpus) cpus=${2:?}; shift 2 ;;
 	--mem) mem=${2:?}; shift 2 ;;
+	--slow-nodes) slow_nodes=${2:?}; shift 2 ;;
 	--timeout) timeout=${2:?}; shift 2 ;;
 	--log) logf=${2:?}; shift 2 ;;
 	--accel) accel=${2:?}; shift 2 ;;
@@ -65,6 +70,19 @@ cpus=${cpus:-$(( nodes > 4 ? nodes : 4 ))}
 is_num "$cpus" || fail "--cpus must be a positive number"
 mem=${mem:-$(( 1024 * nodes ))}
 is_num "$mem" && (( mem / nodes >= 256 )) || fail "--mem must give each node at least 256 MiB"
+# slow[i]=1 for the nodes of --slow-nodes; cpu_nodes lists the others.
+slow=() cpu_nodes=()
+if [ -n "$slow_nodes" ]; then
+	[[ $slow_nodes =~ ^[0-9]+(,[0-9]+)*$ ]] || fail "--slow-nodes must be node ids separated by commas"
+	for i in ${slow_nodes//,/ }; do
+		(( 10#$i < nodes )) || fail "--slow-nodes: no node $i (nodes are 0-$(( nodes - 1 )))"
+		slow[10#$i]=1
+	done
+fi
+for (( i = 0; i < nodes; i++ )); do
+	[ -n "${slow[i]:-}" ] || cpu_nodes+=("$i")
+done
+(( ${#cpu_nodes[@]} )) || fail "--slow-nodes: at least one node must stay fast (it holds the CPUs)"
 is_num "$timeout" || fail "--timeout must be a positive number of seconds"
 case $accel in auto|kvm|tcg) ;; *) fail "--accel must be auto, kvm or tcg" ;; esac
 kernel=${kernel:-$WASP_CACHE/build/$target/arch/x86/boot/bzImage}
@@ -96,24 +114,54 @@ else
 	accel_args=(-accel tcg,thread=multi -cpu "max,la57=$( ((la57)) && echo on || echo off)")
 fi
 
-# NUMA topology: node i gets a block of CPUs (none if there are fewer CPUs
-# than nodes), an equal share of memory, and distance 10 + 10 * hops on a ring.
-numa_args=()
+# NUMA topology: each node that is not slow gets a block of CPUs (none if
+# there are fewer CPUs than such nodes), every node an equal share of memory,
+# and distance 10 + 10 * hops on a ring.
+hops() { local d=$(( $1 > $2 ? $1 - $2 : $2 - $1 )); echo $(( d < nodes - d ? d : nodes - d )); }
+numa_args=() has_cpus=()
+nfast=${#cpu_nodes[@]}
+for (( k = 0; k < nfast; k++ )); do
+	lo=$(( k * cpus / nfast )) hi=$(( (k + 1) * cpus / nfast - 1 ))
+	(( hi >= lo )) && has_cpus[cpu_nodes[k]]="$lo-$hi"
+done
+# With --slow-nodes, QEMU publishes an HMAT: every node names its initiator
+# (itself if it has CPUs, else the nearest node with CPUs), and every
+# initiator gets a latency and bandwidth to every node: 100 ns and 20 GB/s
+# locally, +50 ns and half the bandwidth per hop, and twice the latency and
+# half the bandwidth again for a slow node. Linux ranks nodes into memory
+# tiers by the best of these (mm/memory-tiers.c, drivers/acpi/numa/hmat.c).
+initiator_of() {
+	local best= bh c h
+	for c in "${!has_cpus[@]}"; do
+		h=$(hops "$1" "$c")
+		if [ -z "$best" ] || (( h < bh )); then best=$c bh=$h; fi
+	done
+	echo "$best"
+}
 for (( i = 0; i < nodes; i++ )); do
-	lo=$(( i * cpus / nodes )) hi=$(( (i + 1) * cpus / nodes - 1 ))
 	numa_args+=(-object "memory-backend-ram,id=m$i,size=$(( mem / nodes ))M")
-	if (( hi >= lo )); then
-		numa_args+=(-numa "node,nodeid=$i,cpus=$lo-$hi,memdev=m$i")
-	else
-		numa_args+=(-numa "node,nodeid=$i,memdev=m$i")
-	fi
+	node="node,nodeid=$i,memdev=m$i"
+	[ -n "${has_cpus[i]:-}" ] && node+=",cpus=${has_cpus[i]}"
+	[ -n "$slow_nodes" ] && node+=",initiator=$(initiator_of "$i")"
+	numa_args+=(-numa "$node")
 done
 for (( i = 0; i < nodes; i++ )); do
 	for (( j = i + 1; j < nodes; j++ )); do
-		hops=$(( j - i < nodes - j + i ? j - i : nodes - j + i ))
-		numa_args+=(-numa "dist,src=$i,dst=$j,val=$(( 10 + 10 * hops ))")
+		numa_args+=(-numa "dist,src=$i,dst=$j,val=$(( 10 + 10 * $(hops "$i" "$j") ))")
 	done
 done
+machine_args=()
+if [ -n "$slow_nodes" ]; then
+	machine_args=(-machine hmat=on)
+	for c in "${!has_cpus[@]}"; do
+		for (( j = 0; j < nodes; j++ )); do
+			h=$(hops "$c" "$j") f=$(( ${slow[j]:-0} ? 2 : 1 ))
+			lat=$(( (100 + 50 * h) * f )) bw=$(( 20480 / (1 << h) / f ))
+			numa_args+=(-numa "hmat-lb,initiator=$c,target=$j,hierarchy=memory,data-type=access-latency,latency=$lat")
+			numa_args+=(-numa "hmat-lb,initiator=$c,target=$j,hierarchy=memory,data-type=access-bandwidth,bandwidth=${bw}M")
+		done
+	done
+fi
 
 run=$(mktemp -d "${TMPDIR:-/tmp}/wasp-vm.XXXXXX")
 qpid=
@@ -146,7 +194,7 @@ if (( !quiet )); then
 fi
 start=$SECONDS
 timeout --kill-after=5 "$timeout" qemu-system-x86_64 -nodefaults -no-reboot -display none \
-	"${accel_args[@]}" -m "$mem" -smp "$cpus,sockets=$cpus,cores=1,threads=1" "${numa_args[@]}" \
+	"${accel_args[@]}" "${machine_args[@]}" -m "$mem" -smp "$cpus,sockets=$cpus,cores=1,threads=1" "${numa_args[@]}" \
 	-kernel "$kernel" -append "$cmdline" \
 	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
 	-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root \

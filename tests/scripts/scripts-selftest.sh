@@ -19,7 +19,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/wasp-scripts-selftest.XXXXXX")
 chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 n=0 failed=0
-total=13
+total=15
 
 ok() { n=$((n + 1)); echo "ok $n $1"; }
 not_ok() { # not_ok NAME [DIAGNOSTIC-FILE...]
@@ -214,6 +214,8 @@ vm_rejects() { # vm_rejects NAME MESSAGE-PATTERN STRICT(1: stderr is that one li
 }
 vm_rejects vm_run_rejects_zero_nodes 'nodes' 1 -- --nodes 0 -- true
 vm_rejects vm_run_rejects_too_little_memory 'mem' 1 -- --mem 100 --nodes 2 -- true
+vm_rejects vm_run_rejects_unknown_slow_node 'slow-nodes' 1 -- --nodes 2 --slow-nodes 2 -- true
+vm_rejects vm_run_rejects_all_nodes_slow 'slow-nodes' 1 -- --nodes 2 --slow-nodes 0,1 -- true
 # Without a command the usage comes first, then the one-line message.
 vm_rejects vm_run_rejects_missing_command 'no command' 0 -- --nodes 2
 
