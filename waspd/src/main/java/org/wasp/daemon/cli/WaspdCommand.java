@@ -134,6 +134,11 @@ public final class WaspdCommand implements Callable<Integer> {
                     + "intervals (new threads at once); 1: every thread every interval (default: ${DEFAULT-VALUE}).")
     int nodeRecheck;
 
+    @Option(names = "--thread-relist", paramLabel = "N", defaultValue = "" + DaemonConfig.DEFAULT_THREAD_RELIST,
+            description = "List a process's threads (/proc/PID/task) when its thread count changes, else every N "
+                    + "intervals; 1: every interval (default: ${DEFAULT-VALUE}).")
+    int threadRelist;
+
     @Option(names = "--adopt",
             description = "Manage processes already replicated at start (default: leave them alone).")
     boolean adopt;
@@ -346,9 +351,10 @@ public final class WaspdCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         if (maxThreads < 1 || probeSteps < 1 || probeTrials < 1 || probeBufferMb < 0 || ptlPairs < 0
-                || nodeRecheck < 1) {
+                || nodeRecheck < 1 || threadRelist < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-threads, --probe-steps, "
-                    + "--probe-trials and --node-recheck must be >= 1, --probe-buffer-mb and --ptl-pairs >= 0");
+                    + "--probe-trials, --node-recheck and --thread-relist must be >= 1, --probe-buffer-mb and "
+                    + "--ptl-pairs >= 0");
         }
         if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--metrics-port must be in 0..65535");
@@ -358,7 +364,7 @@ public final class WaspdCommand implements Callable<Integer> {
         }
         rawOverrides();
         return new DaemonConfig(mode.equals("1"), new LinkedHashSet<>(excluded), new LinkedHashSet<>(pids), dryRun,
-                adopt, t, nc, minGain, nodeRecheck);
+                adopt, t, nc, minGain, nodeRecheck, threadRelist);
     }
 
     private Map<Event, Long> rawOverrides() {

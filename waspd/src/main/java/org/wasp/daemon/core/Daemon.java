@@ -26,6 +26,7 @@ import org.wasp.daemon.policy.MetricsCalculator;
 import org.wasp.daemon.policy.NodeRecheck;
 import org.wasp.daemon.policy.PtlMatrix;
 import org.wasp.daemon.policy.Steering;
+import org.wasp.daemon.policy.ThreadListing;
 import org.wasp.daemon.policy.Verdict;
 import org.wasp.daemon.probe.PtlSource;
 import org.slf4j.Logger;
@@ -114,7 +115,7 @@ public final class Daemon {
                 continue;
             }
             TrackedProcess p = new TrackedProcess(e.pid(), e.comm(), new Hysteresis(cfg.thresholds(), mask != 0), mask,
-                    new NodeRecheck(cfg.nodeRecheck()));
+                    new NodeRecheck(cfg.nodeRecheck()), new ThreadListing(cfg.threadRelist()));
             p.pgdNode = e.pgdNode();
             if (e.forcedThreads() > 0) {
                 for (int tid : proc.tasks(e.pid())) {
@@ -140,7 +141,7 @@ public final class Daemon {
         for (TrackedProcess p : tracked.values()) {
             p.seen = false;
         }
-        for (Map.Entry<Integer, String> e : candidates().entrySet()) {
+        for (Map.Entry<Integer, Candidate> e : candidates().entrySet()) {
             observe(e.getKey(), e.getValue());
         }
         List<Integer> gone = new ArrayList<>();
@@ -158,9 +159,13 @@ public final class Daemon {
         snapshot = buildSnapshot();
     }
 
-    /** Processes to watch now: pid to comm. */
-    private Map<Integer, String> candidates() {
-        Map<Integer, String> out = new LinkedHashMap<>();
+    /** A process to watch: its comm and thread count (-1 when it has no /proc entry). */
+    private record Candidate(String comm, int threads) {
+    }
+
+    /** Processes to watch now. */
+    private Map<Integer, Candidate> candidates() {
+        Map<Integer, Candidate> out = new LinkedHashMap<>();
         java.util.Collection<Integer> pids = cfg.pids().isEmpty() ? proc.pids() : new java.util.TreeSet<>(cfg.pids());
         if (cfg.pids().isEmpty()) {
             kernelThreads.retainAll(new HashSet<>(pids));
@@ -179,22 +184,24 @@ public final class Daemon {
                 }
                 continue;
             }
-            out.put(pid, st.get().comm());
+            out.put(pid, new Candidate(st.get().comm(), st.get().numThreads()));
         }
         if (cfg.dryRun()) {
             // Offline policy trials: traced processes that do not exist here are evaluated too.
             counters.tracedProcesses().forEach((pid, comm) -> {
                 boolean filteredOrLive = pid == selfPid || leftAlone.contains(pid) || denied.contains(pid)
-                        || out.containsKey(pid) || out.containsValue(comm) || proc.stat(pid).isPresent();
+                        || out.containsKey(pid) || out.values().stream().anyMatch(c -> c.comm().equals(comm))
+                        || proc.stat(pid).isPresent();
                 if (!filteredOrLive && (cfg.pids().isEmpty() || cfg.pids().contains(pid))) {
-                    out.put(pid, comm);
+                    out.put(pid, new Candidate(comm, -1));
                 }
             });
         }
         return out;
     }
 
-    private void observe(int pid, String comm) {
+    private void observe(int pid, Candidate c) {
+        String comm = c.comm();
         TrackedProcess p = tracked.get(pid);
         if (cfg.excluded().contains(comm)) {
             if (p != null) {
@@ -206,13 +213,15 @@ public final class Daemon {
         }
         if (p == null) {
             p = new TrackedProcess(pid, comm, new Hysteresis(cfg.thresholds(), false), 0,
-                    new NodeRecheck(cfg.nodeRecheck()));
+                    new NodeRecheck(cfg.nodeRecheck()), new ThreadListing(cfg.threadRelist()));
             tracked.put(pid, p);
         }
         p.seen = true;
         p.comm = comm;
-        List<Integer> tids = proc.tasks(pid);
-        p.tids = tids;
+        if (p.listing.relist(c.threads())) {
+            p.tids = proc.tasks(pid);
+        }
+        List<Integer> tids = p.tids;
         ProcessSample s;
         try {
             s = counters.poll(pid, comm, tids);

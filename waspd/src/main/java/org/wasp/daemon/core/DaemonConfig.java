@@ -15,45 +15,53 @@ import org.wasp.daemon.policy.Thresholds;
  * @param adopt      manage processes that were already replicated at start
  * @param minGain    fraction of PTL a move must save
  * @param nodeRecheck intervals within which each steered thread's CPU node is re-read
+ * @param threadRelist intervals within which a process's threads are listed again when their
+ *                     count has not changed
  */
 public record DaemonConfig(boolean full, Set<String> excluded, Set<Integer> pids, boolean dryRun, boolean adopt,
-                           Thresholds thresholds, NodeChoice nodeChoice, double minGain, int nodeRecheck) {
+                           Thresholds thresholds, NodeChoice nodeChoice, double minGain, int nodeRecheck,
+                           int threadRelist) {
     public static final int DEFAULT_NODE_RECHECK = 10;
+    public static final int DEFAULT_THREAD_RELIST = 5;
 
     public static DaemonConfig defaults() {
         return new DaemonConfig(true, Set.of(), Set.of(), false, false, Thresholds.DEFAULTS, NodeChoice.ALL, 0.1,
-                DEFAULT_NODE_RECHECK);
+                DEFAULT_NODE_RECHECK, DEFAULT_THREAD_RELIST);
     }
 
     public DaemonConfig withNodeRecheck(int n) {
-        return new DaemonConfig(full, excluded, pids, dryRun, adopt, thresholds, nodeChoice, minGain, n);
+        return new DaemonConfig(full, excluded, pids, dryRun, adopt, thresholds, nodeChoice, minGain, n, threadRelist);
+    }
+
+    public DaemonConfig withThreadRelist(int n) {
+        return new DaemonConfig(full, excluded, pids, dryRun, adopt, thresholds, nodeChoice, minGain, nodeRecheck, n);
     }
 
     public DaemonConfig withDryRun(boolean d) {
-        return new DaemonConfig(full, excluded, pids, d, adopt, thresholds, nodeChoice, minGain, nodeRecheck);
+        return new DaemonConfig(full, excluded, pids, d, adopt, thresholds, nodeChoice, minGain, nodeRecheck, threadRelist);
     }
 
     public DaemonConfig withExcluded(Set<String> x) {
-        return new DaemonConfig(full, x, pids, dryRun, adopt, thresholds, nodeChoice, minGain, nodeRecheck);
+        return new DaemonConfig(full, x, pids, dryRun, adopt, thresholds, nodeChoice, minGain, nodeRecheck, threadRelist);
     }
 
     public DaemonConfig withFull(boolean f) {
-        return new DaemonConfig(f, excluded, pids, dryRun, adopt, thresholds, nodeChoice, minGain, nodeRecheck);
+        return new DaemonConfig(f, excluded, pids, dryRun, adopt, thresholds, nodeChoice, minGain, nodeRecheck, threadRelist);
     }
 
     public DaemonConfig withAdopt(boolean a) {
-        return new DaemonConfig(full, excluded, pids, dryRun, a, thresholds, nodeChoice, minGain, nodeRecheck);
+        return new DaemonConfig(full, excluded, pids, dryRun, a, thresholds, nodeChoice, minGain, nodeRecheck, threadRelist);
     }
 
     public DaemonConfig withThresholds(Thresholds t) {
-        return new DaemonConfig(full, excluded, pids, dryRun, adopt, t, nodeChoice, minGain, nodeRecheck);
+        return new DaemonConfig(full, excluded, pids, dryRun, adopt, t, nodeChoice, minGain, nodeRecheck, threadRelist);
     }
 
     public DaemonConfig withNodeChoice(NodeChoice n) {
-        return new DaemonConfig(full, excluded, pids, dryRun, adopt, thresholds, n, minGain, nodeRecheck);
+        return new DaemonConfig(full, excluded, pids, dryRun, adopt, thresholds, n, minGain, nodeRecheck, threadRelist);
     }
 
     public DaemonConfig withPids(Set<Integer> p) {
-        return new DaemonConfig(full, excluded, p, dryRun, adopt, thresholds, nodeChoice, minGain, nodeRecheck);
+        return new DaemonConfig(full, excluded, p, dryRun, adopt, thresholds, nodeChoice, minGain, nodeRecheck, threadRelist);
     }
 }

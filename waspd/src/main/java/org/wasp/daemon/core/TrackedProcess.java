@@ -7,6 +7,7 @@ import java.util.Map;
 import org.wasp.daemon.counters.ProcessSample;
 import org.wasp.daemon.policy.Hysteresis;
 import org.wasp.daemon.policy.NodeRecheck;
+import org.wasp.daemon.policy.ThreadListing;
 import org.wasp.daemon.policy.ProcessMetrics;
 
 /** The daemon's memory of one process: policy state, last sample, what it changed. */
@@ -28,19 +29,23 @@ final class TrackedProcess {
     final Map<Integer, Integer> steered = new HashMap<>();
     /** Forced nodes found at adoption, restored on shutdown: tid to node. */
     final Map<Integer, Integer> originalSteering = new HashMap<>();
-    /** Threads listed at this interval's scan, ascending. */
+    /** Threads at the last listing of /proc/PID/task, ascending. */
     List<Integer> tids = List.of();
+    /** When to list them again. */
+    final ThreadListing listing;
     /** For steering: the CPU node each thread ran on when last read (tid to node, -1 unknown). */
     final Map<Integer, Integer> cpuNodes = new HashMap<>();
     /** Which threads' nodes to re-read each interval. */
     final NodeRecheck recheck;
     boolean seen;
 
-    TrackedProcess(int pid, String comm, Hysteresis h, long originalMask, NodeRecheck recheck) {
+    TrackedProcess(int pid, String comm, Hysteresis h, long originalMask, NodeRecheck recheck,
+                   ThreadListing listing) {
         this.pid = pid;
         this.comm = comm;
         this.hysteresis = h;
         this.recheck = recheck;
+        this.listing = listing;
         this.originalMask = originalMask;
         this.mask = originalMask;
     }

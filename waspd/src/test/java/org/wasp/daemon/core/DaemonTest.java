@@ -220,6 +220,39 @@ class DaemonTest {
     }
 
     @Test
+    void threadsAreListedWhenTheirCountChangesElseEveryThreadRelistIntervals() {
+        List<Integer> listings = new ArrayList<>();
+        ProcFs fs = new ProcFs(root) {
+            @Override
+            public List<Integer> tasks(int pid) {
+                if (pid == 500) {
+                    listings.add(pid);
+                }
+                return super.tasks(pid);
+            }
+        };
+        FakePerf perf = new FakePerf();
+        Daemon d = new Daemon(naive().withThreadRelist(3), fs,
+                new PerfCounterSource(perf, EventSpec.resolve(java.util.Map.of()), 1000), kernel, ptl, fs.topology(),
+                SELF);
+        d.start();
+        ticks(d, 3);
+        assertEquals(1, listings.size(), "listed once while the thread count stays");
+        proc.thread(500, 502, "app", 0);
+        d.tick();
+        assertEquals(2, listings.size(), "a new thread changes the count: listed at once");
+        assertTrue(perf.openTids().contains(502), "and counted at once");
+        // One thread ends as another starts: the count stays 3.
+        proc.exitThread(500, 501).thread(500, 503, "app", 0);
+        int waited = 0;
+        while (!perf.openTids().contains(503)) {
+            d.tick();
+            assertTrue(++waited <= 3, "found within --thread-relist intervals");
+        }
+        assertEquals(Set.of(500, 502, 503, 600), perf.openTids(), "the ended thread's counters closed");
+    }
+
+    @Test
     void threadVanishingMidScanIsSurvived() {
         proc.vanishingThread(500, 502);
         FakePerf perf = new FakePerf();

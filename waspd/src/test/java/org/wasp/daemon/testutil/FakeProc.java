@@ -21,19 +21,24 @@ public final class FakeProc {
         return root;
     }
 
-    /** A stat line with the given comm, flags and last CPU, and zeros elsewhere. */
-    public static String statLine(int pid, String comm, long flags, int cpu) {
+    /** A stat line with the given comm, flags, thread count and last CPU, and zeros elsewhere. */
+    public static String statLine(int pid, String comm, long flags, int threads, int cpu) {
         String[] rest = new String[50];
         Arrays.fill(rest, "0");
         rest[0] = "S";
         rest[6] = Long.toString(flags);
+        rest[17] = Integer.toString(threads);
         rest[36] = Integer.toString(cpu);
         return pid + " (" + comm + ") " + String.join(" ", rest) + "\n";
     }
 
+    public static String statLine(int pid, String comm, long flags, int cpu) {
+        return statLine(pid, comm, flags, 1, cpu);
+    }
+
     /** A process with threads {@code tids} (the first is usually pid itself), all last on {@code cpu}. */
     public FakeProc process(int pid, String comm, int cpu, int... tids) {
-        write("proc/" + pid + "/stat", statLine(pid, comm, 0, cpu));
+        write("proc/" + pid + "/stat", statLine(pid, comm, 0, tids.length, cpu));
         write("proc/" + pid + "/status", "Name:\t" + comm + "\nCpus_allowed_list:\t0-3\n");
         for (int tid : tids) {
             thread(pid, tid, comm, cpu);
@@ -41,8 +46,36 @@ public final class FakeProc {
         return this;
     }
 
+    /** Adds or updates a thread; the process's thread count follows its task directory. */
     public FakeProc thread(int pid, int tid, String comm, int cpu) {
         write("proc/" + pid + "/task/" + tid + "/stat", statLine(tid, comm, 0, cpu));
+        return countThreads(pid);
+    }
+
+    /** A thread that exited: gone from the task directory and from the thread count. */
+    public FakeProc exitThread(int pid, int tid) {
+        Path dir = root.resolve("proc/" + pid + "/task/" + tid);
+        dir.resolve("stat").toFile().delete();
+        dir.toFile().delete();
+        return countThreads(pid);
+    }
+
+    /** Rewrites field 20 (num_threads) of the process's stat with the entries of its task directory. */
+    private FakeProc countThreads(int pid) {
+        Path stat = root.resolve("proc/" + pid + "/stat");
+        String[] task = root.resolve("proc/" + pid + "/task").toFile().list();
+        if (!Files.exists(stat) || task == null) {
+            return this;
+        }
+        try {
+            String line = Files.readString(stat);
+            int close = line.lastIndexOf(')');
+            String[] rest = line.substring(close + 2).trim().split(" ");
+            rest[17] = Integer.toString(task.length);
+            Files.writeString(stat, line.substring(0, close + 2) + String.join(" ", rest) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return this;
     }
 
@@ -59,7 +92,7 @@ public final class FakeProc {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return this;
+        return countThreads(pid);
     }
 
     public FakeProc kill(int pid) {

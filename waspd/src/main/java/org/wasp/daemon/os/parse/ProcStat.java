@@ -4,10 +4,11 @@ package org.wasp.daemon.os.parse;
 /**
  * The fields waspd uses from /proc/PID/stat or /proc/PID/task/TID/stat.
  *
- * @param processor CPU the task last ran on (field 39)
- * @param flags     task flags (field 9); {@link #KTHREAD} marks kernel threads
+ * @param flags      task flags (field 9); {@link #KTHREAD} marks kernel threads
+ * @param numThreads threads of the process (field 20)
+ * @param processor  CPU the task last ran on (field 39)
  */
-public record ProcStat(int pid, String comm, char state, long flags, int processor) {
+public record ProcStat(int pid, String comm, char state, long flags, int numThreads, int processor) {
     public static final long KTHREAD = 0x00200000L;
 
     public boolean kernelThread() {
@@ -30,6 +31,7 @@ public record ProcStat(int pid, String comm, char state, long flags, int process
         // Field 3 (state) is the first after comm; fields are separated by runs of blanks.
         char state = 0;
         long flags = 0;
+        int numThreads = 0;
         int processor = 0;
         int field = 2;
         int i = close + 1;
@@ -51,10 +53,12 @@ public record ProcStat(int pid, String comm, char state, long flags, int process
                 state = line.charAt(start);
             } else if (field == 9) {
                 flags = Long.parseLong(line, start, i, 10);
+            } else if (field == 20) {
+                numThreads = Integer.parseInt(line, start, i, 10);
             } else if (field == 39) {
                 processor = Integer.parseInt(line, start, i, 10);
             }
         }
-        return new ProcStat(pid, comm, state, flags, processor);
+        return new ProcStat(pid, comm, state, flags, numThreads, processor);
     }
 }

@@ -18,6 +18,7 @@ class ProcStatTest {
         assertEquals("process_api", s.comm());
         assertEquals('S', s.state());
         assertEquals(4194560L, s.flags());
+        assertEquals(13, s.numThreads());
         assertEquals(1, s.processor());
         assertFalse(s.kernelThread());
     }
