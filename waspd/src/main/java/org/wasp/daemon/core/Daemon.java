@@ -235,8 +235,11 @@ public final class Daemon {
         if (p.last != null) {
             p.metrics = MetricsCalculator.compute(p.last, s);
             Verdict v = p.hysteresis.step(p.metrics);
-            LOG.debug("pid {}: {} ({} threads, coverage {})", p.label(), p.metrics.describe(), p.metrics.threads(),
-                    String.format("%.2f", p.metrics.coverage()));
+            if (LOG.isDebugEnabled()) {
+                // Guarded: the formatting would otherwise run for every process every interval.
+                LOG.debug("pid {}: {} ({} threads, coverage {})", p.label(), p.metrics.describe(), p.metrics.threads(),
+                        String.format("%.2f", p.metrics.coverage()));
+            }
             if (v.action() == Verdict.Action.ENABLE) {
                 enable(p, tids, v);
             } else if (v.action() == Verdict.Action.DISABLE) {
