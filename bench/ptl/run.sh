@@ -5,7 +5,7 @@
 # memory node) pair, the probe's latency, the C latency and their ratio, and
 # how long one full matrix takes per node pair.
 #
-#   bench/ptl/run.sh [--buffer-mb MB] [--steps N] [--trials N] [--rounds N] [--matrices N]
+#   bench/ptl/run.sh [--buffer-mb MB] [--steps N] [--trials N] [--rounds N] [--matrices N] [--jar FILE]
 #
 # --buffer-mb  buffer per pair (default: waspd's rule, 8x the LLC, >= 64 MiB;
 #              128 in the WASP test VM)
@@ -15,8 +15,8 @@
 # --matrices   matrices per Java run: the first is measured cold (as the daemon's
 #              first probe), the others warm (default 3; 2 in the test VM); C runs
 #              as many matrices as there are warm Java ones
+# --jar        the waspd.jar to run (default waspd/target/waspd.jar, built by mvn -B package)
 # WASP_BENCH_JAVA_OPTS (passed into the test VM) or JAVA_OPTS override the JVM options.
-# Needs waspd/target/waspd.jar (mvn -B package).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -39,6 +39,7 @@ while (( $# )); do
 	--trials) trials=${2:?}; shift 2 ;;
 	--rounds) rounds=${2:?}; shift 2 ;;
 	--matrices) matrices=${2:?}; shift 2 ;;
+	--jar) jar=$(realpath "${2:?}"); shift 2 ;;
 	-h|--help) sed -n '3,21p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
