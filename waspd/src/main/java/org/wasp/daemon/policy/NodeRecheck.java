@@ -62,10 +62,6 @@ public final class NodeRecheck {
         return lo == ascending.size() ? 0 : lo;
     }
 
-    public int intervals() {
-        return intervals;
-    }
-
     /** Forgets the rotation (the process stopped being steered). */
     public void reset() {
         cursor = -1;

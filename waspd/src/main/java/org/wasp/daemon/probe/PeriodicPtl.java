@@ -40,7 +40,7 @@ public final class PeriodicPtl implements PtlSource {
     }
 
     /** Measures this period's pairs; a failed period publishes nothing and changes no entry. */
-    void period() {
+    private void period() {
         long t0 = System.nanoTime();
         boolean full = latest.get() == null;
         double[][] next = PtlMatrix.copy(ns);

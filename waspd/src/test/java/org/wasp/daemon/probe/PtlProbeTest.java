@@ -101,6 +101,24 @@ class PtlProbeTest {
     }
 
     @Test
+    void periodicProbePublishesTheFullMatrixFirstAndUnmapsAtClose() throws Exception {
+        PtlProbe probe = new PtlProbe(twoCpuNodesThreeMemoryNodes(), aff, mem, 1 << 16, 1000, 2);
+        PeriodicPtl ptl = new PeriodicPtl(probe, 1, 3_600_000);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (ptl.latest().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        PtlMatrix m = ptl.latest().orElseThrow();
+        for (int c = 0; c < 2; c++) {
+            for (int n = 0; n < 3; n++) {
+                assertTrue(m.at(c, n) > 0, "first matrix is full: " + c + "," + n);
+            }
+        }
+        ptl.close();
+        assertEquals(0, open[0], "buffers unmapped once the probe thread has stopped");
+    }
+
+    @Test
     void scheduleCoversEveryCpuNodeWithEveryMemoryNode() {
         PtlProbe probe = new PtlProbe(twoCpuNodesThreeMemoryNodes(), aff, mem, 1 << 16, 1000, 2);
         assertEquals(6, probe.schedule(0).size());
