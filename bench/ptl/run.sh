@@ -40,7 +40,7 @@ while (( $# )); do
 	--rounds) rounds=${2:?}; shift 2 ;;
 	--matrices) matrices=${2:?}; shift 2 ;;
 	--jar) jar=$(realpath "${2:?}"); shift 2 ;;
-	-h|--help) sed -n '3,21p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,19p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
