@@ -19,8 +19,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class PeriodicPtl implements PtlSource {
     private static final Logger LOG = LoggerFactory.getLogger(PeriodicPtl.class);
-    /** How long close waits for a running measurement before leaving the buffers mapped. */
-    private static final long CLOSE_WAIT_SECONDS = 30;
+    /**
+     * How long close waits for the pair being measured (periods stop between pairs) before
+     * leaving the buffers mapped for the exiting process to drop.
+     */
+    private static final long CLOSE_WAIT_SECONDS = 5;
     private final AtomicReference<PtlMatrix> latest = new AtomicReference<>();
     private final ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "waspd-ptl");
@@ -47,6 +50,9 @@ public final class PeriodicPtl implements PtlSource {
         ProbeSchedule.Pair at = null;
         try {
             for (ProbeSchedule.Pair p : schedule.next()) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return; // close(): do not make shutdown wait for a whole matrix
+                }
                 at = p;
                 next[p.cpuNode()][p.memNode()] = probe.measure(p.cpuNode(), p.memNode());
             }

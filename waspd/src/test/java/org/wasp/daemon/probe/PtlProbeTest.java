@@ -119,6 +119,27 @@ class PtlProbeTest {
     }
 
     @Test
+    void closeStopsBetweenPairsInsteadOfFinishingTheMatrix() throws Exception {
+        // Each buffer takes 500 ms to make: the first matrix (3 buffers) takes at least 1.5 s.
+        MemoryBinding slow = (bytes, node) -> {
+            long end = System.nanoTime() + 500_000_000L;
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+            return mem.allocate(bytes, node);
+        };
+        PtlProbe probe = new PtlProbe(twoCpuNodesThreeMemoryNodes(), aff, slow, 1 << 16, 1000, 2);
+        PeriodicPtl ptl = new PeriodicPtl(probe, 1, 3_600_000);
+        Thread.sleep(100);
+        long t0 = System.nanoTime();
+        ptl.close();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 1200, "close waited " + ms + " ms: it should stop after the pair in progress");
+        assertTrue(ptl.latest().isEmpty(), "an interrupted matrix is not published");
+        assertEquals(0, open[0], "buffers unmapped");
+    }
+
+    @Test
     void scheduleCoversEveryCpuNodeWithEveryMemoryNode() {
         PtlProbe probe = new PtlProbe(twoCpuNodesThreeMemoryNodes(), aff, mem, 1 << 16, 1000, 2);
         assertEquals(6, probe.schedule(0).size());
