@@ -17,12 +17,16 @@ usage: ${0##*/} [--no-java] [--no-kernel] [--targets "guest debug"] [--nodes LIS
                    debug (lockdep, DEBUG_VM_PGTABLE, PAGE_TABLE_CHECK, kmemleak)
                    (default: "guest debug")
   --nodes LIST     guests to boot the guest kernel as: node counts, "la57"
-                   after a count for 5-level paging (default: "2 4 2la57")
-  --debug-nodes LIST  the same for the debug kernel (default: "2")
+                   after a count for 5-level paging, "tiers" after a count for
+                   memory tiers (the upper half of the nodes CPU-less and slower,
+                   vm-run.sh --slow-nodes; runs migrate_copy only)
+                   (default: "2 4 2la57 2tiers")
+  --debug-nodes LIST  the same for the debug kernel (default: "2 2tiers")
 Results (TAP and logs) are kept in \$WASP_CACHE/results ($WASP_CACHE/results).
 USAGE
 }
-java=1 kernel=1 targets=${WASP_TARGETS:-guest debug} node_counts="2 4 2la57" debug_nodes=2
+java=1 kernel=1 targets=${WASP_TARGETS:-guest debug} node_counts="2 4 2la57 2tiers"
+debug_nodes="2 2tiers"
 while (( $# )); do
 	case $1 in
 	--no-java) java=0; shift ;;
@@ -71,8 +75,10 @@ build_guest_tests() {
 # guest_programs TARGET GUEST PROGRAM...: what runs in that guest. Every
 # program runs on the guest kernel with 2 and 4 nodes; the 5-level-paging
 # guest runs what depends on the page-table layout (replication, boot
-# checks), the debug kernel everything but the Java daemon's end-to-end
-# test, which exercises no more kernel code and is slow under emulation.
+# checks), the guest with memory tiers the migration copy tests (demotion
+# needs a lower tier), the debug kernel everything but the Java daemon's
+# end-to-end test, which exercises no more kernel code and is slow under
+# emulation.
 guest_programs() {
 	local target=$1 guest=$2 p
 	shift 2
@@ -80,6 +86,8 @@ guest_programs() {
 		case $guest:$target:${p##*/} in
 		*la57:*:pgtable_repl*|*la57:*:boot_test) echo "$p" ;;
 		*la57:*:*) ;;
+		*tiers:*:migrate_copy) echo "$p" ;;
+		*tiers:*:*) ;;
 		*:debug:waspd_test) ;;
 		*) echo "$p" ;;
 		esac
@@ -143,13 +151,18 @@ if (( kernel )); then
 		guests=$node_counts
 		[ "$target" = debug ] && guests=$debug_nodes
 		for guest in $guests; do
-			n=${guest%la57} paging=()
+			n=${guest%la57} paging=() tiers=()
 			[ "$n" = "$guest" ] || paging=(--la57)
-			name="$target, $n nodes${paging:+, 5-level paging}"
+			if [ "${n%tiers}" != "$n" ]; then
+				n=${n%tiers}
+				# the upper half of the nodes (at least one) slow, CPU-less
+				tiers=(--slow-nodes "$(seq -s, $(( n / 2 )) $(( n - 1 )))")
+			fi
+			name="$target, $n nodes${paging:+, 5-level paging}${tiers:+, memory tiers (slow nodes ${tiers[1]})}"
 			step "in-guest tests: $name"
 			WASP_EXPECT_NODES=$n WASP_EXPECT_CPUS=$(( n > 4 ? n : 4 )) WASP_EXPECT_LA57=${#paging[@]}
 			tap=$results/guest-$target-$guest.tap
-			"$WASP_ROOT/scripts/vm-run.sh" --target "$target" --nodes "$n" "${paging[@]}" \
+			"$WASP_ROOT/scripts/vm-run.sh" --target "$target" --nodes "$n" "${paging[@]}" "${tiers[@]}" \
 				--timeout 1800 --log "$results/console-$target-$guest.log" -- \
 				"$WASP_ROOT/tests/guest/run-tests.sh" $(guest_programs "$target" "$guest" "${progs[@]}") |
 				tee "$tap"
