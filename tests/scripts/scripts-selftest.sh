@@ -137,10 +137,15 @@ fi
 # --- install.sh ---------------------------------------------------------------
 # Not root: as nobody, with a prefix nobody could write anyway.
 if is_root && command -v setpriv >/dev/null; then
+	# A copy nobody can reach: the checkout may sit in a private home.
+	nr_dir=$(mktemp -d /tmp/wasp-nr.XXXXXX)
+	cp -r "$scripts" "$nr_dir/scripts"
+	chmod -R a+rX "$nr_dir"
 	setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$tmp" \
-		"$scripts/install.sh" --daemon-only --prefix "$tmp/nobody" --unit-dir "$tmp/nobody-units" \
-		>"$tmp/nr.out" 2>"$tmp/nr.err"
+		"$nr_dir/scripts/install.sh" --daemon-only --prefix "$tmp/nobody" \
+		--unit-dir "$tmp/nobody-units" >"$tmp/nr.out" 2>"$tmp/nr.err"
 	st=$?
+	rm -rf "$nr_dir"
 	[ "$st" != 0 ] && grep -q 'must be run as root' "$tmp/nr.err" && [ ! -e "$tmp/nobody" ]
 	check install_refuses_non_root $? "$tmp/nr.err"
 elif ! is_root; then
