@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Build migrate_copy_bench on the host and run it in the QEMU NUMA guest.
 # usage: bench/migrate_copy/run.sh [--kernel BZIMAGE --modules DIR] [-- BENCH ARGS]
-#   default: the guest target built by scripts/build-kernel.sh (its modules
-#   are bound over /lib/modules in the guest, so modprobe finds the provider)
+#   default: the guest target built by scripts/build-kernel.sh and its
+#   modules (the guest's /lib is the host's: the bench loads the provider
+#   from $WASP_MODULES)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -16,7 +17,11 @@ while (( $# )); do
 	*) echo "unknown argument: $1" >&2; exit 2 ;;
 	esac
 done
-out=${WASP_CACHE:-$HOME/.cache/wasp}/bench
+cache=${WASP_CACHE:-$HOME/.cache/wasp}
+if [ "${vm_args[0]}" = --target ] && [ -z "${WASP_MODULES:-}" ]; then
+	export WASP_MODULES=$cache/build/guest/modules
+fi
+out=$cache/bench
 mkdir -p "$out"
 cc -O2 -Wall -o "$out/migrate_copy_bench" "$here/migrate_copy_bench.c"
 exec "$root/scripts/vm-run.sh" "${vm_args[@]}" --nodes 2 --timeout 1800 -- \
