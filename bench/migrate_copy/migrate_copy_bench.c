@@ -5,7 +5,8 @@
  * (whatever DMA_MEMCPY channels exist; in the test VM the test-only
  * memcpy_test_dma provider), for 4 KB pages, 2 MB THPs and batches too
  * small for any backend. Each figure is move_pages(2) node A -> B -> A,
- * repeated; MB/s counts the bytes moved in both directions.
+ * repeated, the configurations taking turns round by round; MB/s counts
+ * the bytes moved in both directions.
  *
  * Needs root, two NUMA nodes with memory and CONFIG_MIGRATION_COPY_OFFLOAD.
  * Loads memcpy_test_dma from $WASP_MODULES or with modprobe if no DMA
@@ -226,25 +227,14 @@ static int move_all(struct workload *w, int node)
 	return 0;
 }
 
-/* MB/s of @reps round trips, -1 on failure. */
-static double run(struct workload *w, int a, int b, int reps)
+/* Seconds of one round trip A -> B -> A, -1 on failure. */
+static double round_trip(struct workload *w, int a, int b)
 {
-	uint64_t before = sum(w->mem, w->len);
-	double t0, t;
-	int r;
+	double t0 = now();
 
-	if (move_all(w, b) || move_all(w, a))	/* warm up */
+	if (move_all(w, b) || move_all(w, a))
 		return -1;
-	t0 = now();
-	for (r = 0; r < reps; r++)
-		if (move_all(w, b) || move_all(w, a))
-			return -1;
-	t = now() - t0;
-	if (sum(w->mem, w->len) != before) {
-		fprintf(stderr, "%s: data changed!\n", w->name);
-		return -1;
-	}
-	return 2.0 * reps * w->len / t / 1e6;
+	return now() - t0;
 }
 
 enum { PLAIN, MT2, MT4, DMA, NR_CONFIGS };
@@ -275,8 +265,8 @@ int main(int argc, char **argv)
 	};
 	double mbs[3][NR_CONFIGS], copy_mbs[3][NR_CONFIGS];
 	long long batches[3][NR_CONFIGS][3];
+	bool have_dma, usable[NR_CONFIGS];
 	struct utsname u;
-	bool have_dma;
 
 	while ((opt = getopt(argc, argv, "r:m:")) != -1) {
 		if (opt == 'r')
@@ -298,28 +288,51 @@ int main(int argc, char **argv)
 	       u.release, sysconf(_SC_NPROCESSORS_ONLN), a, b, reps, mib);
 	printf("DMA: %s\n", have_dma ? "channels taken (dsa_state=1)" : "no DMA_MEMCPY channels");
 
+	for (c = 0; c < NR_CONFIGS; c++)
+		usable[c] = configure(c, have_dma);
 	for (i = 0; i < 3; i++) {
 		unsigned long len = (unsigned long)mib << 20;
+		double secs[NR_CONFIGS] = { 0 }, t;
+		long long bytes[NR_CONFIGS] = { 0 }, ns[NR_CONFIGS] = { 0 };
+		uint64_t before;
+		int r, k;
 
 		if (i == 2)
 			len = 4 << 20;	/* 1024 pages, 128 calls */
 		if (setup(&w[i], len, a))
 			return perror("setup"), 1;
+		before = sum(w[i].mem, w[i].len);
+		memset(batches[i], 0, sizeof(batches[i]));
+		/*
+		 * Round r runs one round trip per configuration, starting with
+		 * a different one each round, so that drift over the run
+		 * (memory layout, host load) falls on every column alike.
+		 * Round -1 warms up and is not counted.
+		 */
+		for (r = -1; r < reps; r++) {
+			for (k = 0; k < NR_CONFIGS; k++) {
+				c = (k + r + 1) % NR_CONFIGS;
+				if (!usable[c] || !configure(c, have_dma))
+					continue;
+				write_file("/proc/migrate_copy_stats", "1");
+				t = round_trip(&w[i], a, b);
+				if (t < 0)
+					return perror("move_pages"), 1;
+				if (r < 0)
+					continue;
+				secs[c] += t;
+				batches[i][c][0] += stat_of("batches_plain");
+				batches[i][c][1] += stat_of("batches_mt");
+				batches[i][c][2] += stat_of("batches_dma");
+				bytes[c] += c == DMA ? stat_of("bytes_dma") : stat_of("bytes_mt");
+				ns[c] += c == DMA ? stat_of("time_ns_dma") : stat_of("time_ns_mt");
+			}
+		}
+		if (sum(w[i].mem, w[i].len) != before)
+			return fprintf(stderr, "%s: data changed!\n", w[i].name), 1;
 		for (c = 0; c < NR_CONFIGS; c++) {
-			mbs[i][c] = copy_mbs[i][c] = -1;
-			if (!configure(c, have_dma))
-				continue;
-			write_file("/proc/migrate_copy_stats", "1");
-			mbs[i][c] = run(&w[i], a, b, reps);
-			batches[i][c][0] = stat_of("batches_plain");
-			batches[i][c][1] = stat_of("batches_mt");
-			batches[i][c][2] = stat_of("batches_dma");
-			if (c == MT2 || c == MT4)
-				copy_mbs[i][c] = stat_of("time_ns_mt") > 0 ?
-					stat_of("bytes_mt") * 1e3 / stat_of("time_ns_mt") : -1;
-			if (c == DMA)
-				copy_mbs[i][c] = stat_of("time_ns_dma") > 0 ?
-					stat_of("bytes_dma") * 1e3 / stat_of("time_ns_dma") : -1;
+			mbs[i][c] = usable[c] ? 2.0 * reps * len / secs[c] / 1e6 : -1;
+			copy_mbs[i][c] = c != PLAIN && ns[c] > 0 ? bytes[c] * 1e3 / ns[c] : -1;
 		}
 	}
 	configure(PLAIN, have_dma);
