@@ -9,13 +9,14 @@ set -uo pipefail
 
 usage() {
 	cat <<USAGE
-usage: ${0##*/} [--no-java] [--no-kernel] [--targets "guest debug"] [--nodes LIST]
+usage: ${0##*/} [--no-java] [--no-kernel] [--targets "guest debug kasan"] [--nodes LIST]
                 [--debug-nodes LIST]
   --no-java        skip the Java unit tests
   --no-kernel      skip the kernel builds and everything in the guest
-  --targets LIST   kernels to build and test in: guest (small, fast) and
+  --targets LIST   kernels to build and test in: guest (small, fast),
                    debug (lockdep, DEBUG_VM_PGTABLE, PAGE_TABLE_CHECK, kmemleak)
-                   (default: "guest debug")
+                   and kasan (debug with KASAN instead of kmemleak; 2 nodes)
+                   (default: "guest debug kasan")
   --nodes LIST     guests to boot the guest kernel as: node counts, "la57"
                    after a count for 5-level paging, "tiers" after a count for
                    memory tiers (the upper half of the nodes CPU-less and slower,
@@ -25,7 +26,7 @@ usage: ${0##*/} [--no-java] [--no-kernel] [--targets "guest debug"] [--nodes LIS
 Results (TAP and logs) are kept in \$WASP_CACHE/results ($WASP_CACHE/results).
 USAGE
 }
-java=1 kernel=1 targets=${WASP_TARGETS:-guest debug} node_counts="2 4 2la57 2tiers"
+java=1 kernel=1 targets=${WASP_TARGETS:-guest debug kasan} node_counts="2 4 2la57 2tiers"
 debug_nodes="2 2tiers"
 while (( $# )); do
 	case $1 in
@@ -76,9 +77,9 @@ build_guest_tests() {
 # program runs on the guest kernel with 2 and 4 nodes; the 5-level-paging
 # guest runs what depends on the page-table layout (replication, boot
 # checks), the guest with memory tiers the migration copy tests (demotion
-# needs a lower tier), the debug kernel everything but the Java daemon's
-# end-to-end test, which exercises no more kernel code and is slow under
-# emulation.
+# needs a lower tier), the debug and KASAN kernels everything but the Java
+# daemon's end-to-end test, which exercises no more kernel code and is slow
+# under emulation.
 guest_programs() {
 	local target=$1 guest=$2 p
 	shift 2
@@ -88,7 +89,7 @@ guest_programs() {
 		*la57:*:*) ;;
 		*tiers:*:migrate_copy) echo "$p" ;;
 		*tiers:*:*) ;;
-		*:debug:waspd_test) ;;
+		*:debug:waspd_test|*:kasan:waspd_test) ;;
 		*) echo "$p" ;;
 		esac
 	done
@@ -150,6 +151,7 @@ if (( kernel )); then
 
 		guests=$node_counts
 		[ "$target" = debug ] && guests=$debug_nodes
+		[ "$target" = kasan ] && guests=2
 		for guest in $guests; do
 			n=${guest%la57} paging=() tiers=()
 			[ "$n" = "$guest" ] || paging=(--la57)
