@@ -6,7 +6,8 @@
  * memcpy_test_dma provider), for 4 KB pages, 2 MB THPs and batches too
  * small for any backend. Each figure is move_pages(2) node A -> B -> A,
  * repeated, the configurations taking turns round by round; MB/s counts
- * the bytes moved in both directions.
+ * the bytes moved in both directions, over the median round trip (a burst
+ * of host load then moves one round, not the figure).
  *
  * Needs root, two NUMA nodes with memory and CONFIG_MIGRATION_COPY_OFFLOAD.
  * Loads memcpy_test_dma from $WASP_MODULES or with modprobe if no DMA
@@ -154,6 +155,19 @@ static int two_nodes(int *a, int *b)
 	return n;
 }
 
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return (a > b) - (a < b);
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -276,6 +290,8 @@ int main(int argc, char **argv)
 		else
 			return fprintf(stderr, "usage: %s [-r REPS] [-m MiB]\n", argv[0]), 2;
 	}
+	if (reps < 1 || mib < 4)
+		return fprintf(stderr, "-r must be at least 1 and -m at least 4\n"), 2;
 	if (two_nodes(&a, &b) < 2)
 		return fprintf(stderr, "needs two NUMA nodes with memory\n"), 4;
 	if (access("/proc/sys/vm/cpu_multi_copy_pages", F_OK))
@@ -292,7 +308,7 @@ int main(int argc, char **argv)
 		usable[c] = configure(c, have_dma);
 	for (i = 0; i < 3; i++) {
 		unsigned long len = (unsigned long)mib << 20;
-		double secs[NR_CONFIGS] = { 0 }, t;
+		double *secs[NR_CONFIGS], t;
 		long long bytes[NR_CONFIGS] = { 0 }, ns[NR_CONFIGS] = { 0 };
 		uint64_t before;
 		int r, k;
@@ -302,6 +318,11 @@ int main(int argc, char **argv)
 		if (setup(&w[i], len, a))
 			return perror("setup"), 1;
 		before = sum(w[i].mem, w[i].len);
+		for (c = 0; c < NR_CONFIGS; c++) {
+			secs[c] = calloc(reps, sizeof(double));
+			if (!secs[c])
+				return perror("calloc"), 1;
+		}
 		memset(batches[i], 0, sizeof(batches[i]));
 		/*
 		 * Round r runs one round trip per configuration, starting with
@@ -320,7 +341,7 @@ int main(int argc, char **argv)
 					return perror("move_pages"), 1;
 				if (r < 0)
 					continue;
-				secs[c] += t;
+				secs[c][r] = t;
 				batches[i][c][0] += stat_of("batches_plain");
 				batches[i][c][1] += stat_of("batches_mt");
 				batches[i][c][2] += stat_of("batches_dma");
@@ -331,13 +352,14 @@ int main(int argc, char **argv)
 		if (sum(w[i].mem, w[i].len) != before)
 			return fprintf(stderr, "%s: data changed!\n", w[i].name), 1;
 		for (c = 0; c < NR_CONFIGS; c++) {
-			mbs[i][c] = usable[c] ? 2.0 * reps * len / secs[c] / 1e6 : -1;
+			mbs[i][c] = usable[c] ? 2.0 * len / median(secs[c], reps) / 1e6 : -1;
 			copy_mbs[i][c] = c != PLAIN && ns[c] > 0 ? bytes[c] * 1e3 / ns[c] : -1;
+			free(secs[c]);
 		}
 	}
 	configure(PLAIN, have_dma);
 
-	printf("\nmigration throughput, MB/s (ratio to plain)\n%-16s", "workload");
+	printf("\nmigration throughput, MB/s over the median round trip (ratio to plain)\n%-16s", "workload");
 	for (c = 0; c < NR_CONFIGS; c++)
 		printf(" %16s", config_names[c]);
 	printf("\n");
