@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.wasp.daemon.counters.CounterSource;
 import org.wasp.daemon.counters.ProcessSample;
+import org.wasp.daemon.counters.ThreadSample;
 import org.wasp.daemon.jna.Errno;
 import org.wasp.daemon.os.OsException;
 import org.wasp.daemon.os.ProcFs;
@@ -23,6 +24,7 @@ import org.wasp.daemon.os.parse.MitosisStatus;
 import org.wasp.daemon.os.parse.ProcStat;
 import org.wasp.daemon.policy.Hysteresis;
 import org.wasp.daemon.policy.MetricsCalculator;
+import org.wasp.daemon.policy.NodeChoice;
 import org.wasp.daemon.policy.NodeRecheck;
 import org.wasp.daemon.policy.PtlMatrix;
 import org.wasp.daemon.policy.Steering;
@@ -250,7 +252,9 @@ public final class Daemon {
     }
 
     private void enable(TrackedProcess p, List<Integer> tids, Verdict v) {
-        long mask = cfg.nodeChoice().mask(runningNodes(p.pid, tids), topology.memoryNodes());
+        // Only --nodes running needs the threads' nodes (a stat read per thread).
+        BitSet running = cfg.nodeChoice() == NodeChoice.RUNNING ? runningNodes(p.pid, tids) : new BitSet();
+        long mask = cfg.nodeChoice().mask(running, topology.memoryNodes());
         LOG.info("pid {}: replication off -> on (nodes {}){}: {}", p.label(), maskName(mask), dry(), v.reason());
         if (cfg.dryRun()) {
             p.mask = mask;
@@ -333,10 +337,12 @@ public final class Daemon {
         for (TrackedProcess p : tracked.values()) {
             if (p.mask != ReplicationControl.OFF) {
                 steer(p, m.get());
-            } else if (!p.cpuNodes.isEmpty()) {
+            } else if (!p.cpuNodes.isEmpty() || p.decidedMatrix != null) {
                 // Nodes read while it was replicated are stale when it is again.
                 p.cpuNodes.clear();
+                p.nodeReadAt.clear();
                 p.recheck.reset();
+                p.forgetDecisions();
             }
         }
     }
@@ -344,58 +350,106 @@ public final class Daemon {
     /**
      * Steers every thread by the node it last ran on. Only new threads and a rotating slice of
      * the others are read from /proc this interval ({@link NodeRecheck}): a thread that moves
-     * to another node is re-steered within --node-recheck intervals.
+     * to another node is re-steered within --node-recheck intervals. With live counters a
+     * thread of the slice that has not been on a CPU since its node was read is not read
+     * again: it cannot have run anywhere else. A thread's choice is made again only when one of
+     * its inputs changed (its node, the matrix, the replica mask, the thread list) or its last
+     * steer failed; with the same inputs it would be the same.
      */
     private void steer(TrackedProcess p, PtlMatrix m) {
         BitSet replicas = p.mask == ReplicationControl.ALL_NODES ? topology.memoryNodes() : CpuList.fromMask(p.mask);
-        Set<Integer> live = new HashSet<>(p.tids);
-        p.cpuNodes.keySet().retainAll(live);
-        for (int tid : p.recheck.pick(p.tids, p.cpuNodes.keySet())) {
+        boolean all = m != p.decidedMatrix || p.mask != p.decidedMask;
+        if (p.tids != p.steeringTids) {
+            if (!p.tids.equals(p.steeringTids)) {
+                Set<Integer> live = new HashSet<>(p.tids);
+                p.cpuNodes.keySet().retainAll(live);
+                p.nodeReadAt.keySet().retainAll(live);
+                p.steered.keySet().retainAll(live);
+                p.retry.retainAll(live);
+                all = true;
+            }
+            p.steeringTids = p.tids;
+        }
+        ProcessSample now = counters.liveThreadTimes() ? p.last : null;
+        List<Integer> decide = all ? p.tids : new ArrayList<>();
+        for (int tid : p.recheck.pick(p.tids, p.cpuNodes.keySet(), tid -> notRunSinceRead(p, now, tid))) {
+            ThreadSample t = now == null ? null : now.thread(tid);
             Optional<ProcStat> st = proc.taskStat(p.pid, tid);
             if (st.isEmpty()) {
+                // Gone: nothing to steer or undo.
                 p.cpuNodes.remove(tid);
-                live.remove(tid);
+                p.nodeReadAt.remove(tid);
+                p.steered.remove(tid);
+                continue;
+            }
+            int node = topology.nodeOfCpu(st.get().processor());
+            Integer before = p.cpuNodes.put(tid, node);
+            if (t != null) {
+                p.nodeReadAt.put(tid, t.onCpuNs());
             } else {
-                p.cpuNodes.put(tid, topology.nodeOfCpu(st.get().processor()));
+                p.nodeReadAt.remove(tid);
+            }
+            if (!all && (before == null || before != node)) {
+                decide.add(tid);
             }
         }
-        for (int tid : p.tids) {
+        if (!all && !p.retry.isEmpty()) {
+            decide.addAll(p.retry);
+        }
+        p.retry.clear();
+        for (int tid : decide) {
             Integer node = p.cpuNodes.get(tid);
             if (node == null || node < 0) {
                 continue;
             }
-            int cpuNode = node;
-            int auto = defaultNode(p, cpuNode, replicas);
-            int forced = p.steered.getOrDefault(tid, ReplicationControl.AUTO);
-            int current = forced == ReplicationControl.AUTO ? auto : forced;
-            int target = Steering.choose(m, cpuNode, replicas, current, cfg.minGain());
-            int want = target == auto ? ReplicationControl.AUTO : target;
-            if (want == forced) {
-                continue;
-            }
-            LOG.info("pid {} tid {}: page tables from node {} -> {} (runs on node {}, PTL {} ns -> {} ns){}",
-                    p.label(), tid, current, target, cpuNode, fmt(m.at(cpuNode, current)), fmt(m.at(cpuNode, target)),
-                    dry());
-            if (!cfg.dryRun()) {
-                try {
-                    control.steer(tid, want);
-                } catch (OsException ex) {
-                    if (ex.denied()) {
-                        reportDenied(p, ex);
-                    } else if (!ex.vanished()) {
-                        LOG.warn("pid {} tid {}: {}", p.label(), tid, ex.getMessage());
-                    }
-                    continue;
-                }
-            }
-            if (want == ReplicationControl.AUTO) {
-                p.steered.remove(tid);
-            } else {
-                p.steered.put(tid, want);
-            }
-            steers++;
+            decide(p, tid, node, m, replicas);
         }
-        p.steered.keySet().retainAll(live);
+        p.decidedMatrix = m;
+        p.decidedMask = p.mask;
+    }
+
+    /** True when live counters show that {@code tid} has not been on a CPU since its node was read. */
+    private static boolean notRunSinceRead(TrackedProcess p, ProcessSample now, int tid) {
+        if (now == null) {
+            return false;
+        }
+        ThreadSample t = now.thread(tid);
+        Long readAt = p.nodeReadAt.get(tid);
+        return t != null && readAt != null && readAt == t.onCpuNs();
+    }
+
+    /** Chooses thread {@code tid}'s replica from {@code cpuNode} and steers it there if that changes anything. */
+    private void decide(TrackedProcess p, int tid, int cpuNode, PtlMatrix m, BitSet replicas) {
+        int auto = defaultNode(p, cpuNode, replicas);
+        int forced = p.steered.getOrDefault(tid, ReplicationControl.AUTO);
+        int current = forced == ReplicationControl.AUTO ? auto : forced;
+        int target = Steering.choose(m, cpuNode, replicas, current, cfg.minGain());
+        int want = target == auto ? ReplicationControl.AUTO : target;
+        if (want == forced) {
+            return;
+        }
+        LOG.info("pid {} tid {}: page tables from node {} -> {} (runs on node {}, PTL {} ns -> {} ns){}",
+                p.label(), tid, current, target, cpuNode, fmt(m.at(cpuNode, current)), fmt(m.at(cpuNode, target)),
+                dry());
+        if (!cfg.dryRun()) {
+            try {
+                control.steer(tid, want);
+            } catch (OsException ex) {
+                if (ex.denied()) {
+                    reportDenied(p, ex);
+                } else if (!ex.vanished()) {
+                    LOG.warn("pid {} tid {}: {}", p.label(), tid, ex.getMessage());
+                    p.retry.add(tid);
+                }
+                return;
+            }
+        }
+        if (want == ReplicationControl.AUTO) {
+            p.steered.remove(tid);
+        } else {
+            p.steered.put(tid, want);
+        }
+        steers++;
     }
 
     /** The replica a thread reads without steering: the local one, else the primary, else the first replica. */

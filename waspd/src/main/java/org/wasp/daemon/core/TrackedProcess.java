@@ -2,13 +2,16 @@
 package org.wasp.daemon.core;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.wasp.daemon.counters.ProcessSample;
 import org.wasp.daemon.policy.Hysteresis;
 import org.wasp.daemon.policy.NodeRecheck;
 import org.wasp.daemon.policy.ThreadListing;
 import org.wasp.daemon.policy.ProcessMetrics;
+import org.wasp.daemon.policy.PtlMatrix;
 
 /** The daemon's memory of one process: policy state, last sample, what it changed. */
 final class TrackedProcess {
@@ -35,8 +38,19 @@ final class TrackedProcess {
     final ThreadListing listing;
     /** For steering: the CPU node each thread ran on when last read (tid to node, -1 unknown). */
     final Map<Integer, Integer> cpuNodes = new HashMap<>();
+    /**
+     * With live counters: each thread's {@link org.wasp.daemon.counters.ThreadSample#onCpuNs()}
+     * in the interval its node was read; while it stays the same the thread has not run since.
+     */
+    final Map<Integer, Long> nodeReadAt = new HashMap<>();
     /** Which threads' nodes to re-read each interval. */
     final NodeRecheck recheck;
+    /** The thread list, matrix and mask the steering choices were last made for. */
+    List<Integer> steeringTids;
+    PtlMatrix decidedMatrix;
+    long decidedMask;
+    /** Threads whose steer failed (not gone, not denied): chosen again next interval. */
+    final Set<Integer> retry = new HashSet<>();
     boolean seen;
 
     TrackedProcess(int pid, String comm, Hysteresis h, long originalMask, NodeRecheck recheck,
@@ -48,6 +62,14 @@ final class TrackedProcess {
         this.listing = listing;
         this.originalMask = originalMask;
         this.mask = originalMask;
+    }
+
+    /** Every thread's choice is made again at the next steering pass. */
+    void forgetDecisions() {
+        steeringTids = null;
+        decidedMatrix = null;
+        decidedMask = 0;
+        retry.clear();
     }
 
     String label() {

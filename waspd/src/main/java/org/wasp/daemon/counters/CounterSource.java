@@ -33,6 +33,17 @@ public interface CounterSource extends AutoCloseable {
         return Map.of();
     }
 
+    /**
+     * True when the samples are the live threads' own perf readings, so that a thread whose
+     * {@link ThreadSample#onCpuNs()} did not change between two samples has not been on a CPU
+     * in between (a per-thread event's enabled time advances only while its thread runs).
+     * False by default, and for a replayed trace, whose times say nothing about the threads
+     * running now.
+     */
+    default boolean liveThreadTimes() {
+        return false;
+    }
+
     /** True when a finite source (a trace) has no more intervals. */
     default boolean exhausted() {
         return false;

@@ -65,6 +65,11 @@ public final class RecordingCounterSource implements CounterSource {
     }
 
     @Override
+    public boolean liveThreadTimes() {
+        return inner.liveThreadTimes();
+    }
+
+    @Override
     public boolean exhausted() {
         return inner.exhausted();
     }

@@ -10,4 +10,14 @@ public record ThreadSample(int tid, long[] values, long[] enabled, long[] runnin
     public static ThreadSample zero(int tid) {
         return new ThreadSample(tid, new long[Event.COUNT], new long[Event.COUNT], new long[Event.COUNT]);
     }
+
+    /**
+     * The enabled time of the first group's leader ({@link Event#L1D_READ}). A per-thread perf
+     * event's enabled time advances only while its thread is on a CPU, so with live counters
+     * ({@link CounterSource#liveThreadTimes()}) an unchanged value means the thread has not run
+     * in between.
+     */
+    public long onCpuNs() {
+        return enabled[Event.L1D_READ.ordinal()];
+    }
 }

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 package org.wasp.daemon.policy;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.util.List;
 import org.wasp.daemon.counters.Event;
 import org.wasp.daemon.counters.ProcessSample;
 import org.wasp.daemon.counters.ThreadSample;
@@ -10,7 +9,8 @@ import org.wasp.daemon.counters.ThreadSample;
 /**
  * MAR and DTLB miss rate of a process from two consecutive samples. Only threads present
  * in both contribute (a new thread's first reading is its baseline); each counter's delta
- * is scaled for multiplexing separately.
+ * is scaled for multiplexing separately. Both samples list their threads in ascending order,
+ * so they are matched in one merge, with no map built per interval.
  */
 public final class MetricsCalculator {
     private MetricsCalculator() {
@@ -21,19 +21,23 @@ public final class MetricsCalculator {
         if (seconds <= 0) {
             return ProcessMetrics.NONE;
         }
-        Map<Integer, ThreadSample> before = new HashMap<>();
-        for (ThreadSample t : prev.threads()) {
-            before.put(t.tid(), t);
-        }
+        List<ThreadSample> before = prev.threads();
+        int b = 0;
         double[] sum = new double[Event.COUNT];
         double coverage = 1;
         int threads = 0;
         for (ThreadSample t : cur.threads()) {
-            ThreadSample p = before.get(t.tid());
-            if (p == null) {
+            while (b < before.size() && before.get(b).tid() < t.tid()) {
+                b++;
+            }
+            if (b == before.size() || before.get(b).tid() != t.tid()) {
                 continue;
             }
+            ThreadSample p = before.get(b);
             threads++;
+            if (p == t) {
+                continue; // the same reading again (the thread has not run): every delta is 0
+            }
             for (int i = 0; i < Event.COUNT; i++) {
                 long dv = t.values()[i] - p.values()[i];
                 long de = t.enabled()[i] - p.enabled()[i];

@@ -4,6 +4,7 @@ package org.wasp.daemon.policy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntPredicate;
 
 /**
  * Which threads of a steered process get their CPU node re-read (from /proc, the steering
@@ -30,6 +31,16 @@ public final class NodeRecheck {
      * @return the threads to read this interval, ascending within the new ones and the slice
      */
     public List<Integer> pick(List<Integer> tids, Set<Integer> known) {
+        return pick(tids, known, tid -> false);
+    }
+
+    /**
+     * As {@link #pick(List, Set)}, but a known thread of the slice for which {@code notRunSince}
+     * holds (it has not been on a CPU since its node was read, so it cannot have moved) is
+     * passed over instead of read. The slice still advances over every known thread, so a
+     * thread that runs again is read within {@code intervals} intervals as before.
+     */
+    public List<Integer> pick(List<Integer> tids, Set<Integer> known, IntPredicate notRunSince) {
         List<Integer> out = new ArrayList<>();
         List<Integer> old = new ArrayList<>(tids.size());
         for (int tid : tids) {
@@ -41,7 +52,10 @@ public final class NodeRecheck {
         int slice = (old.size() + intervals - 1) / intervals;
         int start = firstAfter(old, cursor);
         for (int i = 0; i < slice; i++) {
-            out.add(old.get((start + i) % old.size()));
+            int tid = old.get((start + i) % old.size());
+            if (!notRunSince.test(tid)) {
+                out.add(tid);
+            }
         }
         cursor = old.get((start + slice - 1) % old.size());
         return out;

@@ -18,8 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.wasp.daemon.counters.CounterSource;
 import org.wasp.daemon.counters.EventSpec;
 import org.wasp.daemon.counters.PerfCounterSource;
+import org.wasp.daemon.counters.ProcessSample;
 import org.wasp.daemon.counters.ReplayCounterSource;
+import org.wasp.daemon.counters.ThreadSample;
 import org.wasp.daemon.jna.Errno;
+import org.wasp.daemon.os.OsException;
 import org.wasp.daemon.os.ProcFs;
 import org.wasp.daemon.policy.PtlMatrix;
 import org.wasp.daemon.probe.PtlSource;
@@ -217,6 +220,125 @@ class DaemonTest {
         }
         assertEquals(List.of("set 500 1", "steer 500 1", "steer 500 -1"), kernel.calls);
         assertTrue(taskReads.subList(0, 3).contains(500), "read within 3 intervals: " + taskReads);
+    }
+
+    /**
+     * Replayed counters presented as live ones, in which the threads in {@code asleep} keep the
+     * reading they had when they fell asleep, as a thread that is not scheduled keeps its perf
+     * readings (enabled time included).
+     */
+    static final class LiveTimes implements CounterSource {
+        final CounterSource inner;
+        final Set<Integer> asleep = new java.util.HashSet<>();
+        final java.util.Map<Integer, ThreadSample> frozen = new java.util.HashMap<>();
+
+        LiveTimes(CounterSource inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public long beginInterval() {
+            return inner.beginInterval();
+        }
+
+        @Override
+        public ProcessSample poll(int pid, String comm, java.util.Collection<Integer> tids) throws OsException {
+            ProcessSample s = inner.poll(pid, comm, tids);
+            List<ThreadSample> out = new ArrayList<>();
+            for (ThreadSample t : s.threads()) {
+                if (asleep.contains(t.tid())) {
+                    out.add(frozen.computeIfAbsent(t.tid(), k -> t));
+                } else {
+                    frozen.remove(t.tid());
+                    out.add(t);
+                }
+            }
+            return new ProcessSample(pid, comm, s.timeNs(), out);
+        }
+
+        @Override
+        public boolean liveThreadTimes() {
+            return true;
+        }
+
+        @Override
+        public void release(int pid) {
+            inner.release(pid);
+        }
+
+        @Override
+        public int monitoredThreads() {
+            return inner.monitoredThreads();
+        }
+
+        @Override
+        public boolean exhausted() {
+            return inner.exhausted();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
+    @Test
+    void withLiveCountersAThreadThatHasNotRunIsNotReadAgainUntilItRuns() {
+        List<Integer> taskReads = new ArrayList<>();
+        ProcFs fs = new ProcFs(root) {
+            @Override
+            public Optional<org.wasp.daemon.os.parse.ProcStat> taskStat(int pid, int tid) {
+                taskReads.add(tid);
+                return super.taskStat(pid, tid);
+            }
+        };
+        matrix[0] = new PtlMatrix(new double[][] {{260, 150}, {300, 95}}, 0);
+        LiveTimes live = new LiveTimes(new ReplayCounterSource(trace(repeat(HIGH, 30), repeat(LOW, 30))));
+        live.asleep.add(501); // 500 alone carries the load: 25M/s, still above the threshold
+        Daemon d = new Daemon(DaemonConfig.defaults().withNodeRecheck(2), fs, live, kernel, ptl, fs.topology(), SELF);
+        d.start();
+        ticks(d, 4);
+        assertEquals(List.of("set 500 1", "steer 500 1"), kernel.calls, "on; 501 runs on node 1, local is best");
+        assertEquals(List.of(500, 501), taskReads, "both read when first listed");
+        taskReads.clear();
+        ticks(d, 6);
+        assertEquals(List.of(500, 500, 500), taskReads, "the slice alternates, 501 has not run: never read");
+        // 501 is moved to node 0 while asleep, then runs there: read within 2 intervals, and steered.
+        proc.thread(500, 501, "app", 0);
+        d.tick();
+        assertTrue(!taskReads.subList(3, taskReads.size()).contains(501), "still asleep: " + taskReads);
+        live.asleep.remove(501);
+        taskReads.clear();
+        ticks(d, 2);
+        assertTrue(taskReads.contains(501), "ran: read within 2 intervals: " + taskReads);
+        assertEquals(List.of("set 500 1", "steer 500 1", "steer 501 1"), kernel.calls);
+
+        // The same with replayed counters, whose times are not the live threads': 501 is read.
+        kernel.calls.clear();
+        taskReads.clear();
+        Daemon r = new Daemon(DaemonConfig.defaults().withNodeRecheck(2), fs,
+                new ReplayCounterSource(trace(repeat(HIGH, 30), repeat(LOW, 30))), kernel, ptl, fs.topology(), SELF);
+        r.start();
+        ticks(r, 10);
+        assertEquals(4, taskReads.stream().filter(t -> t == 501).count(), "first listed, then every 2nd interval");
+    }
+
+    @Test
+    void aFailedSteerIsTriedAgainAtTheNextInterval() {
+        proc.thread(500, 501, "app", 0); // both threads on node 0, where node 1's replica is faster
+        kernel.failWith.put(501, Errno.EINVAL);
+        matrix[0] = new PtlMatrix(new double[][] {{260, 150}, {300, 95}}, 0);
+        Daemon d = daemon(DaemonConfig.defaults(), new ReplayCounterSource(trace(repeat(HIGH, 20), repeat(LOW, 20))));
+        ticks(d, 4);
+        assertEquals(List.of("set 500 1", "steer 500 1", "steer 501 1"), kernel.calls);
+        assertEquals(Set.of(500), kernel.forced.keySet());
+        kernel.failWith.remove(501);
+        d.tick();
+        assertEquals(List.of("set 500 1", "steer 500 1", "steer 501 1", "steer 501 1"), kernel.calls,
+                "tried again although its node was not read again");
+        assertEquals(Set.of(500, 501), kernel.forced.keySet());
+        ticks(d, 3);
+        assertEquals(4, kernel.calls.size(), "nothing changes: nothing is done");
     }
 
     @Test

@@ -2,6 +2,7 @@
 package org.wasp.daemon.counters;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,6 +39,33 @@ class PerfCounterSourceTest {
         s.release(10);
         assertEquals(Set.of(), api.openTids());
         assertEquals(0, s.monitoredThreads());
+    }
+
+    @Test
+    void aThreadThatHasNotRunIsReadOnceAndKeepsItsLastReading() throws Exception {
+        FakePerf api = new FakePerf();
+        PerfCounterSource s = source(api, 1000);
+        assertTrue(s.liveThreadTimes());
+        ProcessSample a = s.poll(10, "p", List.of(10, 11));
+        assertEquals(Map.of(10, 3, 11, 3), api.readsByTid, "first reading: every group");
+        api.readsByTid.clear();
+        api.onCpuNs.put(11, 5000L); // 11 ran, 10 did not
+        ProcessSample b = s.poll(10, "p", List.of(10, 11));
+        assertEquals(Map.of(10, 1, 11, 3), api.readsByTid, "10: its first group only; 11: all three");
+        assertSame(a.thread(10), b.thread(10), "10's last reading stands");
+        assertEquals(110 + 3000, b.thread(11).values()[Event.DTLB_WRITE_MISS.ordinal()], "11 read afresh");
+        assertEquals(5000, b.thread(11).onCpuNs());
+        api.readsByTid.clear();
+        ProcessSample c = s.poll(10, "p", List.of(10, 11));
+        assertEquals(Map.of(10, 1, 11, 1), api.readsByTid);
+        assertSame(b.thread(11), c.thread(11));
+    }
+
+    @Test
+    void samplesListThreadsInAscendingOrder() throws Exception {
+        FakePerf api = new FakePerf();
+        ProcessSample a = source(api, 1000).poll(10, "p", List.of(3, 12, 7, 40, 1));
+        assertEquals(List.of(1, 3, 7, 12, 40), a.threads().stream().map(ThreadSample::tid).toList());
     }
 
     @Test

@@ -72,6 +72,35 @@ class MetricsCalculatorTest {
     }
 
     @Test
+    void threadsAreMatchedByTidWhateverOrderTheyComeIn() {
+        // Listed out of order, with a thread only in the first sample (5, gone) and one only in the
+        // second (4, new): the samples sort themselves and the merge pairs 2 with 2 and 9 with 9.
+        ProcessSample a = new ProcessSample(1, "x", 0, List.of(t(9, 100, 0, 100, 0, 0, 0, 0, 0),
+                t(5, 0, 0, 0, 0, 0, 0, 0, 0), t(2, 0, 0, 0, 0, 0, 0, 0, 0)));
+        ProcessSample b = new ProcessSample(1, "x", 1_000_000_000L, List.of(t(4, 50_000, 0, 50_000, 0, 0, 0, 9, 9),
+                t(9, 1100, 0, 1100, 0, 10, 0, 10, 10), t(2, 3000, 0, 3000, 0, 20, 0, 10, 10)));
+        assertEquals(List.of(2, 4, 9), b.threads().stream().map(ThreadSample::tid).toList());
+        assertEquals(9, b.thread(9).tid());
+        assertEquals(null, b.thread(5));
+        ProcessMetrics m = MetricsCalculator.compute(a, b);
+        assertEquals(4000, m.mar(), 1e-9, "(1100 - 100) from 9 and 3000 from 2; 4 is a baseline");
+        assertEquals(2, m.threads());
+        assertEquals(30.0 / 4000, m.missRate(), 1e-12);
+    }
+
+    @Test
+    void theSameReadingTwiceAddsNothing() {
+        ThreadSample idle = t(1, 500, 0, 500, 0, 5, 0, 100, 100);
+        ProcessSample a = new ProcessSample(1, "x", 0, List.of(idle, t(2, 0, 0, 0, 0, 0, 0, 0, 0)));
+        ProcessSample b = new ProcessSample(1, "x", 1_000_000_000L,
+                List.of(idle, t(2, 2000, 0, 2000, 0, 40, 0, 10, 10)));
+        ProcessMetrics m = MetricsCalculator.compute(a, b);
+        assertEquals(2000, m.mar(), 1e-9);
+        assertEquals(0.02, m.missRate(), 1e-12);
+        assertEquals(2, m.threads(), "the idle thread still counts as watched");
+    }
+
+    @Test
     void noTimeNoMetrics() {
         ProcessSample a = new ProcessSample(1, "x", 5, List.of());
         assertFalse(MetricsCalculator.compute(a, a).valid());

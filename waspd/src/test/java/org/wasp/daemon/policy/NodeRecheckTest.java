@@ -62,6 +62,40 @@ class NodeRecheckTest {
     }
 
     @Test
+    void threadsThatHaveNotRunArePassedOverButTheSliceStillMoves() {
+        NodeRecheck r = new NodeRecheck(2);
+        List<Integer> tids = List.of(1, 2, 3, 4);
+        Set<Integer> known = new HashSet<>(tids);
+        Set<Integer> asleep = new HashSet<>(List.of(1, 3, 4));
+        assertEquals(List.of(2), r.pick(tids, known, asleep::contains), "slice 1, 2: 1 has not run");
+        assertEquals(List.of(), r.pick(tids, known, asleep::contains), "slice 3, 4: neither has run");
+        // 4 runs again: it is read when the slice comes back to it, within 2 intervals.
+        asleep.remove(4);
+        assertEquals(List.of(2), r.pick(tids, known, asleep::contains), "slice 1, 2");
+        assertEquals(List.of(4), r.pick(tids, known, asleep::contains), "slice 3, 4");
+        // New threads are read whatever the predicate says (their node is unknown).
+        assertEquals(List.of(7, 2), r.pick(List.of(1, 2, 3, 4, 7), known, tid -> tid != 2));
+    }
+
+    @Test
+    void aThreadThatRunsIsReadWithinTheGivenIntervalsEvenAmongSleepers() {
+        NodeRecheck r = new NodeRecheck(10);
+        List<Integer> tids = range(1000, 2000);
+        Set<Integer> known = new HashSet<>(tids);
+        int reads = 0;
+        int lastRead = -1;
+        for (int interval = 0; interval < 30; interval++) {
+            List<Integer> picked = r.pick(tids, known, tid -> tid != 1500);
+            reads += picked.size();
+            if (picked.contains(1500)) {
+                assertTrue(lastRead < 0 || interval - lastRead <= 10, "read again after " + (interval - lastRead));
+                lastRead = interval;
+            }
+        }
+        assertEquals(3, reads, "only the one thread that runs is read, once per 10 intervals");
+    }
+
+    @Test
     void oneIntervalReadsEveryThread() {
         NodeRecheck r = new NodeRecheck(1);
         List<Integer> tids = range(5, 50);

@@ -13,8 +13,10 @@ import org.wasp.daemon.os.OsException;
 import org.wasp.daemon.jna.Errno;
 
 /**
- * A fake perf_event_open: descriptors per (event, tid) in groups; a group read returns enabled
- * 2000, running 1000 and tid * 10 for every member.
+ * A fake perf_event_open: descriptors per (event, tid) in groups; a group read returns the
+ * thread's enabled time ({@link #onCpuNs}, 2000 unless set), half of it as running time, and
+ * tid * 10 plus the enabled time beyond 2000 for every member (so the counts move exactly when the
+ * thread has run).
  */
 public final class FakePerf implements PerfApi {
     public int nextFd = 100;
@@ -30,6 +32,10 @@ public final class FakePerf implements PerfApi {
     public final Set<Event> unsupported = new HashSet<>();
     public long fdLimit = 1024;
     public int opens;
+    /** Per tid, the time its counters have been enabled (as if it had run that long); 2000 if absent. */
+    public final Map<Integer, Long> onCpuNs = new HashMap<>();
+    /** Group reads per leader's tid. */
+    public final Map<Integer, Integer> readsByTid = new HashMap<>();
 
     @Override
     public int open(EventSpec spec, int tid, int groupFd) throws OsException {
@@ -62,10 +68,13 @@ public final class FakePerf implements PerfApi {
             throw new OsException("read of a non-leader", Errno.EINVAL);
         }
         reads++;
-        out[0] = 2000;
-        out[1] = 1000;
+        int tid = fdToTid.get(leaderFd);
+        readsByTid.merge(tid, 1, Integer::sum);
+        long enabled = onCpuNs.getOrDefault(tid, 2000L);
+        out[0] = enabled;
+        out[1] = enabled / 2;
         for (int i = 0; i < n; i++) {
-            out[2 + i] = fdToTid.get(leaderFd) * 10L;
+            out[2 + i] = tid * 10L + enabled - 2000;
         }
     }
 
