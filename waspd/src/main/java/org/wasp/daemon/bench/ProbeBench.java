@@ -23,9 +23,15 @@ import org.wasp.daemon.probe.PtlProbe;
  * ({@code bench/ptl/run.sh}).
  *
  * <pre>
- * java -cp waspd.jar org.wasp.daemon.bench.ProbeBench [--buffer-mb MB] [--steps N] [--trials N]
- *      [--matrices N] [--chain-out FILE]
+ * java -cp waspd.jar org.wasp.daemon.bench.ProbeBench [--buffer-mb MB] [--warmup N] [--steps N]
+ *      [--trials N] [--no-touch-pages] [--matrices N] [--pause-ms MS] [--chain-out FILE]
  * </pre>
+ *
+ * {@code --warmup}, {@code --steps} and {@code --trials} are the daemon's {@code --probe-warmup},
+ * {@code --probe-steps} and {@code --probe-trials}, with the same defaults;
+ * {@code --no-touch-pages} leaves out the warm-up's load per page (which the daemon always does). {@code --pause-ms}
+ * sleeps before each matrix after the first, as the daemon waits {@code -i} between periods
+ * (whatever else runs meanwhile may evict what the last matrix brought into the caches).
  *
  * Prints {@code buffer_bytes B}, {@code lines L}, then per matrix {@code matrix I ms MS pairs P}
  * and {@code ptl I CPU_NODE MEM_NODE NS} lines.
@@ -36,16 +42,25 @@ public final class ProbeBench {
 
     public static void main(String[] args) throws Exception {
         long bufferMb = 0;
-        long steps = 100_000;
-        int trials = 3;
+        long warmup = PtlProbe.DEFAULT_WARMUP_STEPS;
+        long steps = PtlProbe.DEFAULT_STEPS;
+        int trials = PtlProbe.DEFAULT_TRIALS;
         int matrices = 3;
+        long pauseMs = 0;
+        boolean touchPages = true;
         Path chainOut = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
+            if (a.equals("--no-touch-pages")) {
+                touchPages = false;
+                continue;
+            }
             switch (a) {
                 case "--buffer-mb" -> bufferMb = Long.parseLong(need(a, v));
+                case "--warmup" -> warmup = Long.parseLong(need(a, v));
                 case "--steps" -> steps = Long.parseLong(need(a, v));
+                case "--pause-ms" -> pauseMs = Long.parseLong(need(a, v));
                 case "--trials" -> trials = Integer.parseInt(need(a, v));
                 case "--matrices" -> matrices = Integer.parseInt(need(a, v));
                 case "--chain-out" -> chainOut = Path.of(need(a, v));
@@ -61,13 +76,17 @@ public final class ProbeBench {
         // The daemon's own sizing rule unless a size is given (as with --probe-buffer-mb).
         long buf = bufferMb > 0 ? bufferMb << 20 : PtlProbe.bufferFor(proc.lastLevelCacheBytes());
         int lines = (int) (buf / PointerChase.LINE);
-        System.out.printf("buffer_bytes %d%nlines %d%nsteps %d%ntrials %d%nllc_bytes %d%n", buf, lines, steps, trials,
-                proc.lastLevelCacheBytes());
+        System.out.printf("buffer_bytes %d%nlines %d%ntouch_pages %b%nwarmup %d%nsteps %d%ntrials %d%nllc_bytes %d%n",
+                buf, lines, touchPages, warmup, steps, trials, proc.lastLevelCacheBytes());
         if (chainOut != null) {
             writeChain(chainOut, PointerChase.randomCycle(lines, PtlProbe.CHAIN_SEED));
         }
-        PtlProbe probe = new PtlProbe(topology, new LinuxAffinity(), new LinuxMemoryBinding(), buf, steps, trials);
+        PtlProbe probe = new PtlProbe(topology, new LinuxAffinity(), new LinuxMemoryBinding(),
+                new PtlProbe.Settings(buf, touchPages, warmup, steps, trials));
         for (int m = 1; m <= matrices; m++) {
+            if (m > 1 && pauseMs > 0) {
+                Thread.sleep(pauseMs);
+            }
             long t0 = System.nanoTime();
             PtlMatrix ptl = probe.measure();
             long ms = (System.nanoTime() - t0) / 1_000_000;

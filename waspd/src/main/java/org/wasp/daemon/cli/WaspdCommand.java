@@ -156,11 +156,16 @@ public final class WaspdCommand implements Callable<Integer> {
             description = "PTL probe buffer size; 0: 8x the last-level cache, at least 64 MiB (default).")
     int probeBufferMb;
 
-    @Option(names = "--probe-steps", paramLabel = "N", defaultValue = "100000",
+    @Option(names = "--probe-warmup", paramLabel = "N", defaultValue = "" + PtlProbe.DEFAULT_WARMUP_STEPS,
+            description = "Dependent loads of the warm-up before each probe measurement's trials, after one load "
+                    + "per page of the buffer (default: ${DEFAULT-VALUE}).")
+    long probeWarmup;
+
+    @Option(names = "--probe-steps", paramLabel = "N", defaultValue = "" + PtlProbe.DEFAULT_STEPS,
             description = "Dependent loads per probe trial (default: ${DEFAULT-VALUE}).")
     long probeSteps;
 
-    @Option(names = "--probe-trials", paramLabel = "N", defaultValue = "3",
+    @Option(names = "--probe-trials", paramLabel = "N", defaultValue = "" + PtlProbe.DEFAULT_TRIALS,
             description = "Timed probe trials after warm-up; the minimum is kept (default: ${DEFAULT-VALUE}).")
     int probeTrials;
 
@@ -351,10 +356,10 @@ public final class WaspdCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         if (maxThreads < 1 || probeSteps < 1 || probeTrials < 1 || probeBufferMb < 0 || ptlPairs < 0
-                || nodeRecheck < 1 || threadRelist < 1) {
+                || probeWarmup < 0 || nodeRecheck < 1 || threadRelist < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-threads, --probe-steps, "
-                    + "--probe-trials, --node-recheck and --thread-relist must be >= 1, --probe-buffer-mb and "
-                    + "--ptl-pairs >= 0");
+                    + "--probe-trials, --node-recheck and --thread-relist must be >= 1, --probe-buffer-mb, "
+                    + "--probe-warmup and --ptl-pairs >= 0");
         }
         if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--metrics-port must be in 0..65535");
@@ -430,9 +435,11 @@ public final class WaspdCommand implements Callable<Integer> {
             }
         }
         long buf = probeBufferMb > 0 ? probeBufferMb * (1L << 20) : PtlProbe.bufferFor(proc.lastLevelCacheBytes());
-        PtlProbe probe = new PtlProbe(topology, platform.affinity(), platform.memory(), buf, probeSteps, probeTrials);
-        LOG.info("PTL probe every {} ms: {} MiB kept per memory node, {} pair(s) per period after the first matrix",
-                ptlPeriodMs, buf >> 20, ptlPairs == 0 ? "all" : ptlPairs);
+        PtlProbe probe = new PtlProbe(topology, platform.affinity(), platform.memory(),
+                new PtlProbe.Settings(buf, true, probeWarmup, probeSteps, probeTrials));
+        LOG.info("PTL probe every {} ms: {} MiB kept per memory node, {} pair(s) per period after the first matrix, "
+                + "pages touched, then {} warm-up + {} x {} loads per pair", ptlPeriodMs, buf >> 20, ptlPairs == 0 ? "all" : ptlPairs,
+                probeWarmup, probeTrials, probeSteps);
         return new PeriodicPtl(probe, ptlPairs, ptlPeriodMs);
     }
 

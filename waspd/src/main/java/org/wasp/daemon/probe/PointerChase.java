@@ -13,6 +13,8 @@ import java.util.SplittableRandom;
  */
 public final class PointerChase {
     public static final int LINE = 64;
+    /** The smallest page size: {@link #touchPages} loads once per this many bytes. */
+    public static final int PAGE = 4096;
 
     /** Sink that keeps each chase's result live. */
     private static volatile long sink;
@@ -47,6 +49,21 @@ public final class PointerChase {
         }
     }
 
+    /**
+     * Loads one byte of every 4 KiB page of {@code buf}, in address order: each load is a TLB
+     * miss whose page-table entry shares its cache line with the next seven pages', so this
+     * brings all of the buffer's page-table entries into the caches at a fraction of the cost
+     * of a random chase. Returns the sum of the bytes read (also published, to keep it live).
+     */
+    public static long touchPages(ByteBuffer buf) {
+        long sum = 0;
+        for (int off = 0; off < buf.capacity(); off += PAGE) {
+            sum += buf.get(off);
+        }
+        sink = sum;
+        return sum;
+    }
+
     /** Follows the chain {@code steps} times from byte offset {@code start}; returns where it ends. */
     public static long chase(ByteBuffer buf, long start, long steps) {
         long p = start;
@@ -57,12 +74,17 @@ public final class PointerChase {
     }
 
     /**
-     * Nanoseconds per dependent load: one warm-up pass of {@code steps} from byte offset
+     * Nanoseconds per dependent load: a warm-up of {@code warmupSteps} loads from byte offset
      * {@code start}, then the minimum over {@code trials} timed passes of {@code steps} loads
      * each, every pass going on from where the previous one ended.
+     *
+     * <p>The warm-up brings the loop's compiled code, the first translations and page-table
+     * lines in; it need not be a whole trial long, because the minimum over the trials that
+     * follow already discards a first trial slowed by whatever is still cold (on a kept
+     * buffer, going on along the cycle, every trial loads lines no recent pass touched).
      */
-    public static Result nsPerLoad(ByteBuffer buf, long start, long steps, int trials) {
-        long p = chase(buf, start, steps);
+    public static Result nsPerLoad(ByteBuffer buf, long start, long warmupSteps, long steps, int trials) {
+        long p = chase(buf, start, warmupSteps);
         double best = Double.POSITIVE_INFINITY;
         for (int t = 0; t < trials; t++) {
             long t0 = System.nanoTime();

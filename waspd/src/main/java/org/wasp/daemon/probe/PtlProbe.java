@@ -28,27 +28,41 @@ import org.wasp.daemon.policy.PtlMatrix;
 public final class PtlProbe implements AutoCloseable {
     /** Seed of the chain's random cycle: every buffer holds the same cycle. */
     public static final long CHAIN_SEED = 42;
+    /** Defaults of --probe-warmup, --probe-steps and --probe-trials (docs/waspd-bench.md, section 1). */
+    public static final long DEFAULT_WARMUP_STEPS = 100_000;
+    public static final long DEFAULT_STEPS = 100_000;
+    public static final int DEFAULT_TRIALS = 3;
     private final Topology topology;
     private final Affinity affinity;
     private final MemoryBinding memory;
-    private final long bufferBytes;
-    private final long steps;
-    private final int trials;
+    private final Settings settings;
     private final Map<Integer, Kept> kept = new TreeMap<>();
 
     /**
+     * How each (CPU node, memory node) pair is measured: a warm-up, then the minimum over
+     * {@code trials} timed passes of {@code steps} dependent loads.
+     *
      * @param bufferBytes buffer per memory node; well above the last-level cache
-     * @param steps       dependent loads per trial
-     * @param trials      timed trials after the warm-up (the minimum is kept)
+     * @param touchPages  the warm-up first loads one word of every page of the buffer, which
+     *                    brings the buffer's page-table entries into the caches (they are cold
+     *                    after a period of other work, and the chase, a TLB miss per load, would
+     *                    otherwise add a page-table miss to its first tens of thousands of loads)
+     * @param warmupSteps then this many dependent loads along the chain
+     * @param steps       dependent loads per timed trial
+     * @param trials      timed trials (the minimum is kept)
      */
-    public PtlProbe(Topology topology, Affinity affinity, MemoryBinding memory, long bufferBytes, long steps,
-                    int trials) {
+    public record Settings(long bufferBytes, boolean touchPages, long warmupSteps, long steps, int trials) {
+        /** The daemon's defaults for a buffer of {@code bufferBytes}. */
+        public static Settings defaults(long bufferBytes) {
+            return new Settings(bufferBytes, true, DEFAULT_WARMUP_STEPS, DEFAULT_STEPS, DEFAULT_TRIALS);
+        }
+    }
+
+    public PtlProbe(Topology topology, Affinity affinity, MemoryBinding memory, Settings settings) {
         this.topology = topology;
         this.affinity = affinity;
         this.memory = memory;
-        this.bufferBytes = bufferBytes;
-        this.steps = steps;
-        this.trials = trials;
+        this.settings = settings;
     }
 
     /** Buffer size for a last-level cache of {@code llcBytes}: 8x the LLC, at least 64 MiB, at most 1 GiB. */
@@ -78,7 +92,11 @@ public final class PtlProbe implements AutoCloseable {
         cpu.set(topology.nodeCpus().get(cpuNode).nextSetBit(0));
         try (Affinity.Pin pin = affinity.pin(cpu)) {
             Kept k = buffer(memNode);
-            PointerChase.Result r = PointerChase.nsPerLoad(k.region.buffer(), k.position, steps, trials);
+            if (settings.touchPages()) {
+                PointerChase.touchPages(k.region.buffer());
+            }
+            PointerChase.Result r = PointerChase.nsPerLoad(k.region.buffer(), k.position, settings.warmupSteps(),
+                    settings.steps(), settings.trials());
             k.position = r.end();
             return r.ns();
         }
@@ -96,10 +114,10 @@ public final class PtlProbe implements AutoCloseable {
     private Kept buffer(int memNode) throws OsException {
         Kept k = kept.get(memNode);
         if (k == null) {
-            MemoryBinding.Region r = memory.allocate(bufferBytes, memNode);
+            MemoryBinding.Region r = memory.allocate(settings.bufferBytes(), memNode);
             // The int[] cycle is only needed to write the chain; it is not kept.
             PointerChase.writeChain(r.buffer(),
-                    PointerChase.randomCycle((int) (bufferBytes / PointerChase.LINE), CHAIN_SEED));
+                    PointerChase.randomCycle((int) (settings.bufferBytes() / PointerChase.LINE), CHAIN_SEED));
             k = new Kept(r);
             kept.put(memNode, k);
         }

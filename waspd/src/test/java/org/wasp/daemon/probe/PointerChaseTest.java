@@ -56,7 +56,7 @@ class PointerChaseTest {
         int n = 1 << 14;
         ByteBuffer buf = ByteBuffer.allocateDirect(n * PointerChase.LINE).order(ByteOrder.nativeOrder());
         PointerChase.writeChain(buf, PointerChase.randomCycle(n, 5));
-        PointerChase.Result r = PointerChase.nsPerLoad(buf, 0, 100_000, 3);
+        PointerChase.Result r = PointerChase.nsPerLoad(buf, 0, 100_000, 100_000, 3);
         assertTrue(r.ns() > 0 && r.ns() < 10_000, "ns per load " + r.ns());
         // Warm-up plus 3 trials of 100k steps from line 0: the sink is where 400k steps end.
         assertEquals(PointerChase.chase(buf, 0, 400_000L % n), PointerChase.sink());
@@ -69,8 +69,34 @@ class PointerChaseTest {
         ByteBuffer buf = ByteBuffer.allocateDirect(n * PointerChase.LINE).order(ByteOrder.nativeOrder());
         PointerChase.writeChain(buf, PointerChase.randomCycle(n, 9));
         long start = PointerChase.chase(buf, 0, 123);
-        PointerChase.Result r = PointerChase.nsPerLoad(buf, start, 1000, 2);
+        PointerChase.Result r = PointerChase.nsPerLoad(buf, start, 1000, 1000, 2);
         assertEquals(PointerChase.chase(buf, 0, 123 + 3000), r.end(), "warm-up and 2 trials of 1000 from step 123");
+    }
+
+    @Test
+    void warmUpIsItsOwnLength() {
+        int n = 1 << 12;
+        ByteBuffer buf = ByteBuffer.allocateDirect(n * PointerChase.LINE).order(ByteOrder.nativeOrder());
+        PointerChase.writeChain(buf, PointerChase.randomCycle(n, 11));
+        PointerChase.Result r = PointerChase.nsPerLoad(buf, 0, 10, 1000, 3);
+        assertEquals(PointerChase.chase(buf, 0, 10 + 3000), r.end(), "10 warm-up loads, then 3 trials of 1000");
+        assertTrue(r.ns() > 0, "ns per load " + r.ns());
+        PointerChase.Result none = PointerChase.nsPerLoad(buf, 0, 0, 1000, 1);
+        assertEquals(PointerChase.chase(buf, 0, 1000), none.end(), "no warm-up: the one trial alone");
+    }
+
+    @Test
+    void touchPagesLoadsOneByteOfEveryPage() {
+        int pages = 37;
+        ByteBuffer buf = ByteBuffer.allocateDirect(pages * PointerChase.PAGE).order(ByteOrder.nativeOrder());
+        long want = 0;
+        for (int p = 0; p < pages; p++) {
+            buf.put(p * PointerChase.PAGE, (byte) (p + 1));
+            buf.put(p * PointerChase.PAGE + 1, (byte) 100); // not at a page start: not read
+            want += p + 1;
+        }
+        assertEquals(want, PointerChase.touchPages(buf));
+        assertEquals(want, PointerChase.sink());
     }
 
     @Test

@@ -68,7 +68,8 @@ class PtlProbeTest {
 
     @Test
     void pinsToEachCpuNodeAndBindsOneKeptBufferPerMemoryNode() throws Exception {
-        PtlProbe probe = new PtlProbe(twoCpuNodesThreeMemoryNodes(), aff, mem, 1 << 16, 10_000, 2);
+        PtlProbe probe = new PtlProbe(twoCpuNodesThreeMemoryNodes(), aff, mem,
+                new PtlProbe.Settings(1 << 16, true, 10_000, 10_000, 2));
         PtlMatrix m = probe.measure();
         assertEquals(List.of("pin 0", "alloc node 0 cpus 0", "pin 0-7", "pin 0", "alloc node 1 cpus 0", "pin 0-7",
                 "pin 0", "alloc node 2 cpus 0", "pin 0-7", "pin 4", "pin 0-7", "pin 4", "pin 0-7", "pin 4", "pin 0-7"),
@@ -92,17 +93,20 @@ class PtlProbeTest {
 
     @Test
     void eachMeasurementGoesOnAlongTheCycle() throws Exception {
-        PtlProbe probe = new PtlProbe(twoCpuNodesThreeMemoryNodes(), aff, mem, 1 << 16, 1000, 2);
+        PtlProbe probe = new PtlProbe(twoCpuNodesThreeMemoryNodes(), aff, mem,
+                new PtlProbe.Settings(1 << 16, true, 100, 1000, 2));
         probe.measure(1, 0);
         probe.measure(0, 0);
-        // Two measurements of warm-up + 2 trials of 1000 steps each, the second from where the first ended.
-        assertEquals(PointerChase.chase(buffers.get(0), 0, 6000), PointerChase.sink());
+        // Two measurements of a 100-step warm-up + 2 trials of 1000 steps each, the second from where the
+        // first ended.
+        assertEquals(PointerChase.chase(buffers.get(0), 0, 4200), PointerChase.sink());
         probe.close();
     }
 
     @Test
     void periodicProbePublishesTheFullMatrixFirstAndUnmapsAtClose() throws Exception {
-        PtlProbe probe = new PtlProbe(twoCpuNodesThreeMemoryNodes(), aff, mem, 1 << 16, 1000, 2);
+        PtlProbe probe = new PtlProbe(twoCpuNodesThreeMemoryNodes(), aff, mem,
+                new PtlProbe.Settings(1 << 16, true, 1000, 1000, 2));
         PeriodicPtl ptl = new PeriodicPtl(probe, 1, 3_600_000);
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (ptl.latest().isEmpty() && System.nanoTime() < deadline) {
@@ -128,7 +132,8 @@ class PtlProbeTest {
             }
             return mem.allocate(bytes, node);
         };
-        PtlProbe probe = new PtlProbe(twoCpuNodesThreeMemoryNodes(), aff, slow, 1 << 16, 1000, 2);
+        PtlProbe probe = new PtlProbe(twoCpuNodesThreeMemoryNodes(), aff, slow,
+                new PtlProbe.Settings(1 << 16, true, 1000, 1000, 2));
         PeriodicPtl ptl = new PeriodicPtl(probe, 1, 3_600_000);
         Thread.sleep(100);
         long t0 = System.nanoTime();
@@ -141,7 +146,8 @@ class PtlProbeTest {
 
     @Test
     void scheduleCoversEveryCpuNodeWithEveryMemoryNode() {
-        PtlProbe probe = new PtlProbe(twoCpuNodesThreeMemoryNodes(), aff, mem, 1 << 16, 1000, 2);
+        PtlProbe probe = new PtlProbe(twoCpuNodesThreeMemoryNodes(), aff, mem,
+                new PtlProbe.Settings(1 << 16, true, 1000, 1000, 2));
         assertEquals(6, probe.schedule(0).size());
         assertEquals(3, probe.emptyMatrix().length);
     }
