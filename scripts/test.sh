@@ -16,7 +16,7 @@ usage: ${0##*/} [--no-java] [--no-kernel] [--targets "guest debug kasan"] [--nod
   --targets LIST   kernels to build and test in: guest (small, fast),
                    debug (lockdep, DEBUG_VM_PGTABLE, PAGE_TABLE_CHECK, kmemleak)
                    and kasan (debug with KASAN instead of kmemleak; 2 nodes)
-                   (default: "guest debug"; kasan is opt-in)
+                   (default: all three)
   --nodes LIST     guests to boot the guest kernel as: node counts, "la57"
                    after a count for 5-level paging, "tiers" after a count for
                    memory tiers (the upper half of the nodes CPU-less and slower,
@@ -26,7 +26,7 @@ usage: ${0##*/} [--no-java] [--no-kernel] [--targets "guest debug kasan"] [--nod
 Results (TAP and logs) are kept in \$WASP_CACHE/results ($WASP_CACHE/results).
 USAGE
 }
-java=1 kernel=1 targets=${WASP_TARGETS:-guest debug} node_counts="2 4 2la57 2tiers"
+java=1 kernel=1 targets=${WASP_TARGETS:-guest debug kasan} node_counts="2 4 2la57 2tiers"
 debug_nodes="2 2tiers"
 while (( $# )); do
 	case $1 in
