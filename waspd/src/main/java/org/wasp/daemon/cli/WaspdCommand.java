@@ -419,7 +419,8 @@ public final class WaspdCommand implements Callable<Integer> {
             throw new UserError(ExitCodes.NO_EVENTS, "the PMU cannot count " + String.join(", ", names)
                     + "; give raw codes with --raw-event EVENT=0xCODE, or try the policy on a trace with --replay FILE");
         }
-        return new PerfCounterSource(api, specs, maxThreads);
+        // Full mode keeps a steered thread's stat file open besides its six counters.
+        return new PerfCounterSource(api, specs, maxThreads, mode.equals("1") ? 1 : 0);
     }
 
     private PtlSource startProbe(Topology topology, ProcFs proc) {

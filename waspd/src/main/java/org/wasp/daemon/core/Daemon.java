@@ -18,6 +18,7 @@ import org.wasp.daemon.jna.Errno;
 import org.wasp.daemon.os.OsException;
 import org.wasp.daemon.os.ProcFs;
 import org.wasp.daemon.os.ReplicationControl;
+import org.wasp.daemon.os.TaskStatFile;
 import org.wasp.daemon.os.Topology;
 import org.wasp.daemon.os.parse.CpuList;
 import org.wasp.daemon.os.parse.MitosisStatus;
@@ -341,6 +342,7 @@ public final class Daemon {
                 // Nodes read while it was replicated are stale when it is again.
                 p.cpuNodes.clear();
                 p.nodeReadAt.clear();
+                p.closeStatFiles(null);
                 p.recheck.reset();
                 p.forgetDecisions();
             }
@@ -366,6 +368,7 @@ public final class Daemon {
                 p.nodeReadAt.keySet().retainAll(live);
                 p.steered.keySet().retainAll(live);
                 p.retry.retainAll(live);
+                p.closeStatFiles(live);
                 all = true;
             }
             p.steeringTids = p.tids;
@@ -374,15 +377,15 @@ public final class Daemon {
         List<Integer> decide = all ? p.tids : new ArrayList<>();
         for (int tid : p.recheck.pick(p.tids, p.cpuNodes.keySet(), tid -> notRunSinceRead(p, now, tid))) {
             ThreadSample t = now == null ? null : now.thread(tid);
-            Optional<ProcStat> st = proc.taskStat(p.pid, tid);
-            if (st.isEmpty()) {
+            int cpu = taskCpu(p, tid);
+            if (cpu == TaskStatFile.GONE) {
                 // Gone: nothing to steer or undo.
                 p.cpuNodes.remove(tid);
                 p.nodeReadAt.remove(tid);
                 p.steered.remove(tid);
                 continue;
             }
-            int node = topology.nodeOfCpu(st.get().processor());
+            int node = topology.nodeOfCpu(cpu);
             Integer before = p.cpuNodes.put(tid, node);
             if (t != null) {
                 p.nodeReadAt.put(tid, t.onCpuNs());
@@ -406,6 +409,28 @@ public final class Daemon {
         }
         p.decidedMatrix = m;
         p.decidedMask = p.mask;
+    }
+
+    /**
+     * The CPU thread {@code tid} last ran on, through its kept stat file (opened at its first
+     * read), or {@link TaskStatFile#GONE}. When no file can be kept (no descriptor left), the
+     * stat file is opened, read and closed as before.
+     */
+    private int taskCpu(TrackedProcess p, int tid) {
+        TaskStatFile f = p.statFiles.get(tid);
+        if (f == null) {
+            f = proc.openTaskStat(p.pid, tid).orElse(null);
+            if (f == null) {
+                return proc.taskStat(p.pid, tid).map(ProcStat::processor).orElse(TaskStatFile.GONE);
+            }
+            p.statFiles.put(tid, f);
+        }
+        int cpu = f.processor();
+        if (cpu == TaskStatFile.GONE) {
+            f.close();
+            p.statFiles.remove(tid);
+        }
+        return cpu;
     }
 
     /** True when live counters show that {@code tid} has not been on a CPU since its node was read. */
@@ -518,7 +543,10 @@ public final class Daemon {
     }
 
     private void forget(int pid) {
-        tracked.remove(pid);
+        TrackedProcess p = tracked.remove(pid);
+        if (p != null) {
+            p.closeStatFiles(null);
+        }
         counters.release(pid);
     }
 
@@ -533,6 +561,7 @@ public final class Daemon {
         undone = true;
         for (TrackedProcess p : tracked.values()) {
             restore(p);
+            p.closeStatFiles(null);
         }
         counters.close();
         LOG.info("stopped: replication and steering changes undone, counters closed");

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.wasp.daemon.counters.ProcessSample;
+import org.wasp.daemon.os.TaskStatFile;
 import org.wasp.daemon.policy.Hysteresis;
 import org.wasp.daemon.policy.NodeRecheck;
 import org.wasp.daemon.policy.ThreadListing;
@@ -45,6 +46,8 @@ final class TrackedProcess {
     final Map<Integer, Long> nodeReadAt = new HashMap<>();
     /** Which threads' nodes to re-read each interval. */
     final NodeRecheck recheck;
+    /** The stat files of the threads whose nodes have been read, kept open for the next read. */
+    final Map<Integer, TaskStatFile> statFiles = new HashMap<>();
     /** The thread list, matrix and mask the steering choices were last made for. */
     List<Integer> steeringTids;
     PtlMatrix decidedMatrix;
@@ -62,6 +65,17 @@ final class TrackedProcess {
         this.listing = listing;
         this.originalMask = originalMask;
         this.mask = originalMask;
+    }
+
+    /** Closes the kept stat files of the threads not in {@code live} (all when null). */
+    void closeStatFiles(Set<Integer> live) {
+        statFiles.entrySet().removeIf(e -> {
+            if (live != null && live.contains(e.getKey())) {
+                return false;
+            }
+            e.getValue().close();
+            return true;
+        });
     }
 
     /** Every thread's choice is made again at the next steering pass. */

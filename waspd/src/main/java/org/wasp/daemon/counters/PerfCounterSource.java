@@ -48,13 +48,22 @@ public final class PerfCounterSource implements CounterSource {
     private boolean capWarned;
 
     public PerfCounterSource(PerfApi api, Map<Event, EventSpec> specs, int maxThreadsWanted) {
+        this(api, specs, maxThreadsWanted, 0);
+    }
+
+    /**
+     * @param otherFdsPerThread descriptors the daemon keeps per counted thread besides its
+     *                          counters (full mode keeps each steered thread's stat file open),
+     *                          so that the cap leaves room for them
+     */
+    public PerfCounterSource(PerfApi api, Map<Event, EventSpec> specs, int maxThreadsWanted, int otherFdsPerThread) {
         this.api = api;
         this.specs = new EventSpec[Event.COUNT];
         for (Event e : Event.values()) {
             this.specs[e.ordinal()] = specs.get(e);
         }
         long limit = api.raiseFdLimit();
-        long fit = Math.max(1, (limit - RESERVED_FDS) / Event.COUNT);
+        long fit = Math.max(1, (limit - RESERVED_FDS) / (Event.COUNT + otherFdsPerThread));
         this.maxThreads = (int) Math.min(maxThreadsWanted, Math.min(fit, Integer.MAX_VALUE));
         LOG.debug("RLIMIT_NOFILE {}, counting at most {} threads", limit, maxThreads);
     }

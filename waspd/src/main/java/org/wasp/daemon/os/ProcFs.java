@@ -4,11 +4,15 @@ package org.wasp.daemon.os;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -34,6 +38,8 @@ public class ProcFs {
     private final Path root;
     /** firstLine's buffer: large enough for any stat line. */
     private final byte[] lineBuf = new byte[4096];
+    /** The buffer the kept stat files read into, one at a time (the steering thread's). */
+    private final ByteBuffer statBuf = ByteBuffer.allocateDirect(4096);
 
     public ProcFs(Path root) {
         this.root = root;
@@ -63,6 +69,20 @@ public class ProcFs {
 
     public Optional<ProcStat> taskStat(int pid, int tid) {
         return firstLine(root.resolve("proc/" + pid + "/task/" + tid + "/stat")).map(ProcStat::parse);
+    }
+
+    /**
+     * Opens thread {@code tid}'s stat file to be read again and again ({@link TaskStatFile});
+     * empty when it cannot be opened (the thread is gone, or no descriptor is left).
+     */
+    public Optional<TaskStatFile> openTaskStat(int pid, int tid) {
+        try {
+            FileChannel ch = FileChannel.open(root.resolve("proc/" + pid + "/task/" + tid + "/stat"),
+                    StandardOpenOption.READ);
+            return Optional.of(new KeptTaskStat(ch, statBuf));
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty();
+        }
     }
 
     public Optional<BitSet> cpusAllowed(int pid) {

@@ -204,6 +204,11 @@ class DaemonTest {
                 taskReads.add(tid);
                 return super.taskStat(pid, tid);
             }
+
+            @Override
+            public Optional<org.wasp.daemon.os.TaskStatFile> openTaskStat(int pid, int tid) {
+                return countingReads(super.openTaskStat(pid, tid), tid, taskReads);
+            }
         };
         matrix[0] = new PtlMatrix(new double[][] {{260, 150}, {300, 95}}, 0);
         Daemon d = new Daemon(DaemonConfig.defaults().withNodeRecheck(3), fs,
@@ -291,6 +296,11 @@ class DaemonTest {
                 taskReads.add(tid);
                 return super.taskStat(pid, tid);
             }
+
+            @Override
+            public Optional<org.wasp.daemon.os.TaskStatFile> openTaskStat(int pid, int tid) {
+                return countingReads(super.openTaskStat(pid, tid), tid, taskReads);
+            }
         };
         matrix[0] = new PtlMatrix(new double[][] {{260, 150}, {300, 95}}, 0);
         LiveTimes live = new LiveTimes(new ReplayCounterSource(trace(repeat(HIGH, 30), repeat(LOW, 30))));
@@ -321,6 +331,75 @@ class DaemonTest {
         r.start();
         ticks(r, 10);
         assertEquals(4, taskReads.stream().filter(t -> t == 501).count(), "first listed, then every 2nd interval");
+    }
+
+    /** {@code f}, adding {@code tid} to {@code reads} at each read. */
+    static Optional<org.wasp.daemon.os.TaskStatFile> countingReads(Optional<org.wasp.daemon.os.TaskStatFile> f,
+                                                                  int tid, List<Integer> reads) {
+        return f.map(k -> new org.wasp.daemon.os.TaskStatFile() {
+            @Override
+            public int processor() {
+                reads.add(tid);
+                return k.processor();
+            }
+
+            @Override
+            public void close() {
+                k.close();
+            }
+        });
+    }
+
+    /** Descriptors of this JVM open on files under {@code dir}. */
+    static long openUnder(Path dir) throws java.io.IOException {
+        long n = 0;
+        for (java.io.File fd : java.util.Objects.requireNonNull(new java.io.File("/proc/self/fd").listFiles())) {
+            try {
+                if (java.nio.file.Files.readSymbolicLink(fd.toPath()).startsWith(dir)) {
+                    n++;
+                }
+            } catch (java.io.IOException e) {
+                // The directory's own descriptor, gone by now.
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void steeredThreadsStatFilesAreKeptOpenAndClosedWhenNoLongerNeeded() throws Exception {
+        List<Integer> opens = new ArrayList<>();
+        ProcFs fs = new ProcFs(root) {
+            @Override
+            public Optional<org.wasp.daemon.os.TaskStatFile> openTaskStat(int pid, int tid) {
+                opens.add(tid);
+                return super.openTaskStat(pid, tid);
+            }
+        };
+        matrix[0] = new PtlMatrix(new double[][] {{260, 150}, {300, 95}}, 0);
+        Daemon d = new Daemon(DaemonConfig.defaults().withNodeRecheck(1), fs,
+                new ReplayCounterSource(trace(concat(repeat(HIGH, 10), repeat(LOW, 10)), repeat(LOW, 20))), kernel,
+                ptl, fs.topology(), SELF);
+        d.start();
+        ticks(d, 8);
+        assertEquals(List.of(500, 501), opens, "opened once each, then read again every interval");
+        assertEquals(2, openUnder(root));
+        proc.thread(500, 501, "app", 0);
+        d.tick();
+        assertTrue(kernel.calls.contains("steer 501 1"), "the kept file shows the move: " + kernel.calls);
+        proc.exitThread(500, 501);
+        d.tick();
+        assertEquals(1, openUnder(root), "the ended thread's file is closed");
+        ticks(d, 6);
+        assertEquals(List.of("set 500 1", "steer 500 1", "steer 501 1", "steer 500 -1", "set 500 0"), kernel.calls);
+        assertEquals(0, openUnder(root), "no longer replicated: every file closed");
+
+        Daemon again = new Daemon(DaemonConfig.defaults(), fs,
+                new ReplayCounterSource(trace(repeat(HIGH, 10), repeat(LOW, 10))), kernel, ptl, fs.topology(), SELF);
+        again.start();
+        ticks(again, 5);
+        assertEquals(1, openUnder(root));
+        again.undo();
+        assertEquals(0, openUnder(root), "shutdown closes them");
     }
 
     @Test

@@ -121,6 +121,10 @@ class PerfCounterSourceTest {
         s.poll(5, "b", List.of(5, 6, 7));
         assertEquals(3, s.monitoredThreads(), "room made by a gone process is reused");
         assertEquals(2, source(new FakePerf(), 2).maxThreads());
+        FakePerf seven = new FakePerf();
+        seven.fdLimit = PerfCounterSource.RESERVED_FDS + 7 * 3 + 6;
+        assertEquals(3, new PerfCounterSource(seven, EventSpec.resolve(Map.of()), 1000, 1).maxThreads(),
+                "one more descriptor kept per thread: 7 each");
     }
 
     @Test

@@ -53,6 +53,28 @@ class ProcFsTest {
     }
 
     @Test
+    void keptStatFileIsReadAgainFromTheStart(@TempDir Path root) throws Exception {
+        Path stat = root.resolve("proc/10/task/11/stat");
+        java.nio.file.Files.createDirectories(stat.getParent());
+        java.nio.file.Files.writeString(stat, org.wasp.daemon.testutil.FakeProc.statLine(11, "a b) c", 0, 5));
+        ProcFs p = new ProcFs(root);
+        try (TaskStatFile f = p.openTaskStat(10, 11).orElseThrow()) {
+            assertEquals(5, f.processor());
+            assertEquals(5, f.processor(), "read again from the start");
+            // The file changes in place, as /proc's does when the thread moves.
+            java.nio.file.Files.writeString(stat, org.wasp.daemon.testutil.FakeProc.statLine(11, "a b) c", 0, 17));
+            assertEquals(17, f.processor());
+            java.nio.file.Files.writeString(stat, "11 (truncated) S 1 2\n");
+            assertEquals(TaskStatFile.GONE, f.processor(), "unreadable reads as gone");
+        }
+        assertTrue(p.openTaskStat(10, 12).isEmpty(), "no such thread");
+        assertTrue(fixture("procroot").openTaskStat(4242, 4244).isEmpty(), "listed thread without files");
+        try (TaskStatFile f = fixture("procroot").openTaskStat(4242, 4245).orElseThrow()) {
+            assertEquals(3, f.processor());
+        }
+    }
+
+    @Test
     void vanishedProcessGivesEmptyResults() throws Exception {
         ProcFs p = fixture("procroot");
         assertTrue(p.tasks(99999).isEmpty());

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 package org.wasp.daemon.os.parse;
 
+import java.nio.ByteBuffer;
+
 /**
  * The fields waspd uses from /proc/PID/stat or /proc/PID/task/TID/stat.
  *
@@ -13,6 +15,53 @@ public record ProcStat(int pid, String comm, char state, long flags, int numThre
 
     public boolean kernelThread() {
         return (flags & KTHREAD) != 0;
+    }
+
+    /**
+     * Field 39 (the CPU the task last ran on) of the stat line in {@code b} (position to
+     * limit), read in place: the steering pass's per-thread read, with no String made.
+     *
+     * @throws IllegalArgumentException when it is not a whole stat line
+     */
+    public static int processor(ByteBuffer b) {
+        int end = b.limit();
+        int close = -1;
+        for (int i = end - 1; i >= b.position(); i--) {
+            if (b.get(i) == ')') {
+                close = i;
+                break;
+            }
+        }
+        if (close < 0) {
+            throw new IllegalArgumentException("not a stat line");
+        }
+        int field = 2;
+        int i = close + 1;
+        while (i < end) {
+            while (i < end && b.get(i) == ' ') {
+                i++;
+            }
+            if (i >= end || b.get(i) == '\n') {
+                break;
+            }
+            field++;
+            if (field == 39) {
+                int v = 0;
+                boolean digits = false;
+                for (; i < end && b.get(i) >= '0' && b.get(i) <= '9'; i++) {
+                    v = v * 10 + (b.get(i) - '0');
+                    digits = true;
+                }
+                if (!digits) {
+                    break;
+                }
+                return v;
+            }
+            while (i < end && b.get(i) != ' ' && b.get(i) != '\n') {
+                i++;
+            }
+        }
+        throw new IllegalArgumentException("short stat line: " + (field - 2) + " fields after comm");
     }
 
     /**

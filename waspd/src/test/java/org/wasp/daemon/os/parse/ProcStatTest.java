@@ -40,6 +40,27 @@ class ProcStatTest {
     }
 
     @Test
+    void processorReadInPlaceFromBytes() {
+        String[] lines = {
+            "1 (process_api) S 0 0 0 0 -1 4194560 26821 26270995 0 72642 69 397 68050 12654 20 0 13 0 25 39673856 "
+                + "2478 18446744073709551615 1 1 0 0 0 0 0 4096 1256 0 0 0 17 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
+            "777 (my (weird) app)) R 1 777 777 0 -1 4194304 10 0 0 0 1 1 0 0 20 0 1 0 30 1000000 100 "
+                + "18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 113 0 0 0 0 0 0 0 0 0 0 0 0 0",
+        };
+        int[] want = {1, 113};
+        for (int i = 0; i < lines.length; i++) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(512);
+            b.put(7, (byte) ')'); // garbage beyond the limit is not looked at
+            b.put(lines[i].getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)).flip();
+            assertEquals(want[i], ProcStat.processor(b), lines[i]);
+            assertEquals(ProcStat.parse(lines[i].trim()).processor(), ProcStat.processor(b));
+        }
+        java.nio.ByteBuffer shortLine = java.nio.ByteBuffer.wrap("5 (short) S 1 2 3\n".getBytes());
+        assertThrows(IllegalArgumentException.class, () -> ProcStat.processor(shortLine));
+        assertThrows(IllegalArgumentException.class, () -> ProcStat.processor(java.nio.ByteBuffer.wrap(new byte[0])));
+    }
+
+    @Test
     void rejectsGarbage() {
         assertThrows(IllegalArgumentException.class, () -> ProcStat.parse("no parens here"));
         assertThrows(IllegalArgumentException.class, () -> ProcStat.parse("5 (short) S 1 2 3"));
