@@ -6,11 +6,13 @@
 # threads (modes 0 and 1: the process turns "on", so full mode steers its
 # threads), or with live counters opened as software perf events on every
 # thread of every process (modes 0sw and 1sw, bench.SoftwareEventsDaemon: the
-# same perf_event_open/read/close calls as with hardware events; see
-# docs/waspd-bench.md).
+# same perf_event_open/read/close calls as with hardware events; the sleeping
+# process never turns on), or live counters whose reads for the 1,000-thread
+# process report every thread busy at the trace's rates (modes 0busy and 1busy:
+# the process turns on, every thread is seen running; see docs/waspd-bench.md).
 #
 #   sudo bench/daemon-cpu/run.sh [--threads N] [--seconds S] [--warmup S]
-#        [--modes "0 1 0sw"] [--jar FILE]... [--no-tick]
+#        [--modes "0 1 0sw 1busy"] [--jar FILE]... [--no-tick]
 #
 # Prints, per mode and per jar (several --jar run one after the other, for a
 # before/after comparison under the same load): the daemon's CPU time per
@@ -33,7 +35,7 @@ while (( $# )); do
 	--modes) modes=${2:?}; shift 2 ;;
 	--jar) jars+=("$(realpath "${2:?}")"); shift 2 ;;
 	--no-tick) tick=0; shift ;;
-	-h|--help) sed -n '3,22p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,24p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -92,6 +94,9 @@ for jar in "${jars[@]}"; do
 	0sw|1sw)
 		echo "## waspd ${mode%sw} --dry-run, live counters (software perf events, every process) --interval 1s, $jar: ${seconds} s after ${warmup} s warm-up"
 		cmd=(-cp "$jar" org.wasp.daemon.bench.SoftwareEventsDaemon "${mode%sw}") ;;
+	0busy|1busy)
+		echo "## waspd ${mode%busy} --dry-run, live counters (software perf events, every process; the $live threads of pid $sleepers_pid read as busy) --interval 1s, $jar: ${seconds} s after ${warmup} s warm-up"
+		cmd=(-cp "$jar" org.wasp.daemon.bench.SoftwareEventsDaemon "${mode%busy}" --busy-pid "$sleepers_pid") ;;
 	*) echo "run.sh: unknown mode $mode" >&2; exit 2 ;;
 	esac
 	echo "# load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -6,7 +6,6 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +13,6 @@ import java.util.Set;
 import org.wasp.daemon.core.Daemon;
 import org.wasp.daemon.core.DaemonConfig;
 import org.wasp.daemon.counters.CounterSource;
-import org.wasp.daemon.counters.Event;
 import org.wasp.daemon.counters.EventSpec;
 import org.wasp.daemon.counters.LinuxPerfApi;
 import org.wasp.daemon.counters.PerfCounterSource;
@@ -40,17 +38,14 @@ import org.wasp.daemon.probe.PtlSource;
  *     stat of each, task list of each) plus the loop's own work: the scanning cost.</li>
  * <li>{@code replay:FILE}: the replay source, as in {@code waspd --replay}.</li>
  * <li>{@code perf-sw}: the daemon's own {@link PerfCounterSource} and {@link LinuxPerfApi},
- *     but with six <em>software</em> events (cpu-clock, task-clock, page-faults,
- *     context-switches, cpu-migrations, minor-faults) in place of the cache events this machine
- *     has no PMU for: one perf descriptor per event per thread, read with the same read_format,
- *     so each tick does the same 6 read() calls per thread as with hardware counters.</li>
+ *     but with six <em>software</em> events ({@link SoftwareEvents}) in place of the cache
+ *     events this machine has no PMU for: the same descriptors, groups and read() calls per
+ *     thread as with hardware counters.</li>
  * </ul>
  * Mode 1 gives the daemon a fixed one-node PTL matrix (no probe runs), so threads of
  * processes that would be replicated are walked for steering as in full mode.
  */
 public final class TickBench {
-    private static final int PERF_TYPE_SOFTWARE = 1;
-
     private TickBench() {
     }
 
@@ -86,12 +81,8 @@ public final class TickBench {
         } else if (source.startsWith("replay:")) {
             counters = ReplayCounterSource.open(Path.of(source.substring("replay:".length())));
         } else if (source.equals("perf-sw")) {
-            Map<Event, EventSpec> specs = new EnumMap<>(Event.class);
-            for (Event e : Event.values()) {
-                // PERF_COUNT_SW_CPU_CLOCK .. PERF_COUNT_SW_PAGE_FAULTS_MIN (0..5)
-                specs.put(e, new EventSpec(e, PERF_TYPE_SOFTWARE, e.ordinal()));
-            }
-            counters = new PerfCounterSource(new LinuxPerfApi(), specs, 100_000);
+            counters = new PerfCounterSource(new SoftwareEvents(new LinuxPerfApi()), EventSpec.resolve(Map.of()),
+                    100_000);
         } else {
             System.err.println("TickBench: --source must be none, replay:FILE or perf-sw");
             System.exit(2);
@@ -100,7 +91,9 @@ public final class TickBench {
         ProcFs proc = ProcFs.system();
         DaemonConfig cfg = DaemonConfig.defaults().withDryRun(true).withFull(full)
                 .withPids(pid == null ? Set.of() : Set.of(pid));
-        PtlSource ptl = () -> Optional.of(new PtlMatrix(new double[][] {{100.0}}, 0));
+        // One matrix object, as the probe publishes one per period.
+        Optional<PtlMatrix> matrix = Optional.of(new PtlMatrix(new double[][] {{100.0}}, 0));
+        PtlSource ptl = () -> matrix;
         int self = (int) ProcessHandle.current().pid();
         Daemon d = new Daemon(cfg, proc, counters, new PrctlReplicationControl(), full ? ptl : null, proc.topology(),
                 self);

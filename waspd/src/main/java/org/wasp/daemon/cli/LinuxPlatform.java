@@ -14,6 +14,17 @@ import org.wasp.daemon.os.ReplicationControl;
 
 /** The real thing: libc through JNA, /proc and /sys at "/". */
 public final class LinuxPlatform implements Platform {
+    private final PerfApi perf;
+
+    public LinuxPlatform() {
+        this(new LinuxPerfApi());
+    }
+
+    /** The real platform with another perf_event_open in front (the benchmarks' software events). */
+    public LinuxPlatform(PerfApi perf) {
+        this.perf = perf;
+    }
+
     @Override
     public boolean isRoot() {
         return LibC.get().geteuid() == 0;
@@ -36,7 +47,7 @@ public final class LinuxPlatform implements Platform {
 
     @Override
     public PerfApi perf() {
-        return new LinuxPerfApi();
+        return perf;
     }
 
     @Override
