@@ -60,21 +60,29 @@ public final class FakeProc {
         return countThreads(pid);
     }
 
-    /** Rewrites field 20 (num_threads) of the process's stat with the entries of its task directory. */
+    /**
+     * Rewrites field 20 (num_threads) of the process's stat and of its leader's with the entries
+     * of its task directory, as the kernel reports the thread count in both.
+     */
     private FakeProc countThreads(int pid) {
-        Path stat = root.resolve("proc/" + pid + "/stat");
         String[] task = root.resolve("proc/" + pid + "/task").toFile().list();
-        if (!Files.exists(stat) || task == null) {
+        if (task == null) {
             return this;
         }
-        try {
-            String line = Files.readString(stat);
-            int close = line.lastIndexOf(')');
-            String[] rest = line.substring(close + 2).trim().split(" ");
-            rest[17] = Integer.toString(task.length);
-            Files.writeString(stat, line.substring(0, close + 2) + String.join(" ", rest) + "\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (Path stat : new Path[] {root.resolve("proc/" + pid + "/stat"),
+            root.resolve("proc/" + pid + "/task/" + pid + "/stat")}) {
+            if (!Files.exists(stat)) {
+                continue;
+            }
+            try {
+                String line = Files.readString(stat);
+                int close = line.lastIndexOf(')');
+                String[] rest = line.substring(close + 2).trim().split(" ");
+                rest[17] = Integer.toString(task.length);
+                Files.writeString(stat, line.substring(0, close + 2) + String.join(" ", rest) + "\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         return this;
     }
