@@ -3,10 +3,7 @@ package org.wasp.daemon.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.Arrays;
 import org.wasp.daemon.counters.Event;
 import org.wasp.daemon.counters.EventSpec;
 import org.wasp.daemon.counters.PerfApi;
@@ -21,13 +18,26 @@ import org.wasp.daemon.os.OsException;
  * time, which replication turns on for, at the cost of live counter reads.
  */
 final class BusyThreads extends ForwardingPerfApi {
-    private static final Map<Event, Long> PER_SECOND = Map.of(Event.L1D_READ, 40_000L, Event.L1D_WRITE, 10_000L,
-            Event.DTLB_READ, 40_000L, Event.DTLB_WRITE, 10_000L, Event.DTLB_READ_MISS, 2_000L,
-            Event.DTLB_WRITE_MISS, 500L);
+    /** Counts per second by event ordinal. */
+    private static final long[] PER_SECOND = new long[Event.COUNT];
+
+    static {
+        PER_SECOND[Event.L1D_READ.ordinal()] = 40_000;
+        PER_SECOND[Event.L1D_WRITE.ordinal()] = 10_000;
+        PER_SECOND[Event.DTLB_READ.ordinal()] = 40_000;
+        PER_SECOND[Event.DTLB_WRITE.ordinal()] = 10_000;
+        PER_SECOND[Event.DTLB_READ_MISS.ordinal()] = 2_000;
+        PER_SECOND[Event.DTLB_WRITE_MISS.ordinal()] = 500;
+    }
+
     private final int pid;
-    /** Leader descriptors of the busy process's groups: their members' events, leader first. */
-    private final Map<Integer, List<Event>> groups = new HashMap<>();
-    private final Map<Integer, Long> openedAt = new HashMap<>();
+    /**
+     * By leader descriptor (descriptors are small integers), for the busy process's groups: the
+     * members' rates per second, leader first, and when the group was opened. Arrays, not maps:
+     * this runs for every read, and its own cost should not weigh on the daemon's figure.
+     */
+    private long[][] rates = new long[1024][];
+    private long[] openedAt = new long[1024];
 
     BusyThreads(PerfApi inner, int pid) {
         super(inner);
@@ -37,11 +47,19 @@ final class BusyThreads extends ForwardingPerfApi {
     @Override
     public int open(EventSpec spec, int tid, int groupFd) throws OsException {
         int fd = super.open(spec, tid, groupFd);
-        if (groupFd >= 0 && groups.containsKey(groupFd)) {
-            groups.get(groupFd).add(spec.event());
+        long rate = PER_SECOND[spec.event().ordinal()];
+        if (groupFd >= 0 && groupFd < rates.length && rates[groupFd] != null) {
+            long[] r = Arrays.copyOf(rates[groupFd], rates[groupFd].length + 1);
+            r[r.length - 1] = rate;
+            rates[groupFd] = r;
         } else if (groupFd < 0 && Files.isDirectory(Path.of("/proc/" + pid + "/task/" + tid))) {
-            groups.put(fd, new ArrayList<>(List.of(spec.event())));
-            openedAt.put(fd, System.nanoTime());
+            if (fd >= rates.length) {
+                int n = Math.max(fd + 1, 2 * rates.length);
+                rates = Arrays.copyOf(rates, n);
+                openedAt = Arrays.copyOf(openedAt, n);
+            }
+            rates[fd] = new long[] {rate};
+            openedAt[fd] = System.nanoTime();
         }
         return fd;
     }
@@ -49,22 +67,23 @@ final class BusyThreads extends ForwardingPerfApi {
     @Override
     public void readGroup(int leaderFd, long[] out) throws OsException {
         super.readGroup(leaderFd, out);
-        List<Event> members = groups.get(leaderFd);
-        if (members == null) {
+        long[] r = leaderFd < rates.length ? rates[leaderFd] : null;
+        if (r == null) {
             return;
         }
-        long ns = System.nanoTime() - openedAt.get(leaderFd);
+        long ns = System.nanoTime() - openedAt[leaderFd];
         out[0] = ns;
         out[1] = ns;
-        for (int k = 0; k < members.size(); k++) {
-            out[2 + k] = PER_SECOND.get(members.get(k)) * ns / 1_000_000_000L;
+        for (int k = 0; k < r.length; k++) {
+            out[2 + k] = r[k] * ns / 1_000_000_000L;
         }
     }
 
     @Override
     public void close(int fd) {
         super.close(fd);
-        groups.remove(fd);
-        openedAt.remove(fd);
+        if (fd >= 0 && fd < rates.length) {
+            rates[fd] = null;
+        }
     }
 }
