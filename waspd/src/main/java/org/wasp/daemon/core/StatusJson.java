@@ -60,8 +60,13 @@ public final class StatusJson {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             return "null";
         }
+        if (v == 0) {
+            return ZERO; // most processes, every interval: no formatter needed
+        }
         return String.format(Locale.ROOT, "%.6g", v);
     }
+
+    private static final String ZERO = String.format(Locale.ROOT, "%.6g", 0.0);
 
     static String str(String s) {
         StringBuilder b = new StringBuilder("\"");

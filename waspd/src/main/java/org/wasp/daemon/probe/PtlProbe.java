@@ -30,7 +30,7 @@ public final class PtlProbe implements AutoCloseable {
     public static final long CHAIN_SEED = 42;
     /** Defaults of --probe-warmup, --probe-steps and --probe-trials (docs/waspd-bench.md, section 1). */
     public static final long DEFAULT_WARMUP_STEPS = 1_000;
-    public static final long DEFAULT_STEPS = 50_000;
+    public static final long DEFAULT_STEPS = 25_000;
     public static final int DEFAULT_TRIALS = 3;
     private final Topology topology;
     private final Affinity affinity;
