@@ -3,6 +3,8 @@ package org.wasp.daemon.counters;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import java.util.HashMap;
+import java.util.Map;
 import org.wasp.daemon.jna.DirectLibC;
 import org.wasp.daemon.jna.LibC;
 import org.wasp.daemon.jna.PerfEventAttr;
@@ -23,9 +25,15 @@ public final class LinuxPerfApi implements PerfApi {
     private final LibC libc = LibC.get();
     private final Memory buf = new Memory(READ_BYTES);
 
+    /**
+     * One attribute structure per event, made once: building a JNA structure (reflection over
+     * its fields) cost more than the system call, and every new thread opens six events.
+     */
+    private final Map<EventSpec, PerfEventAttr> attrs = new HashMap<>();
+
     @Override
-    public int open(EventSpec spec, int tid, int groupFd) throws OsException {
-        PerfEventAttr attr = PerfEventAttr.counting(spec.type(), spec.config());
+    public synchronized int open(EventSpec spec, int tid, int groupFd) throws OsException {
+        PerfEventAttr attr = attrs.computeIfAbsent(spec, e -> PerfEventAttr.counting(e.type(), e.config()));
         try {
             return (int) libc.syscall(Syscalls.PERF_EVENT_OPEN, attr, tid, -1, groupFd,
                     Syscalls.PERF_FLAG_FD_CLOEXEC);

@@ -58,6 +58,45 @@ class LinuxPerfApiTest {
     }
 
     @Test
+    void eachSpecKeepsItsOwnAttributeWhenOpenedAgain() throws Exception {
+        LinuxPerfApi api = new LinuxPerfApi();
+        // The same event with two configs, each opened twice: the attributes are made once per spec.
+        EventSpec clock = new EventSpec(Event.L1D_READ, PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK);
+        EventSpec faults = new EventSpec(Event.L1D_READ, PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS);
+        int[] fds = new int[4];
+        try {
+            fds[0] = api.open(clock, 0, -1);
+        } catch (OsException e) {
+            assumeTrue(false, "perf_event_open not available here: " + e.getMessage());
+            return;
+        }
+        fds[1] = api.open(faults, 0, -1);
+        fds[2] = api.open(clock, 0, -1);
+        fds[3] = api.open(faults, 0, -1);
+        try {
+            long spin = 0;
+            for (int i = 0; i < 20_000_000; i++) {
+                spin += i ^ (spin >>> 3);
+            }
+            sink = spin;
+            long[][] r = new long[4][2 + PerfApi.MAX_GROUP];
+            for (int i = 0; i < 4; i++) {
+                api.readGroup(fds[i], r[i]);
+            }
+            for (int i : new int[] {0, 2}) {
+                assertTrue(r[i][2] > 1_000_000, "task clock in ns counts the spin: " + r[i][2]);
+            }
+            for (int i : new int[] {1, 3}) {
+                assertTrue(r[i][2] < 100_000, "page faults stay few: " + r[i][2]);
+            }
+        } finally {
+            for (int fd : fds) {
+                api.close(fd);
+            }
+        }
+    }
+
+    @Test
     void readOfABadDescriptorNamesErrno() {
         OsException e = assertThrows(OsException.class, () -> new LinuxPerfApi().readGroup(-1, new long[8]));
         assertEquals(Errno.EBADF, e.errno());
