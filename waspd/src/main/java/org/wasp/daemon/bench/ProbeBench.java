@@ -125,7 +125,7 @@ public final class ProbeBench {
     private static void chunks(Topology topology, long buf, int lines, boolean touchPages, long steps, int chunks,
                                int reps, long pauseMs) throws Exception {
         BitSet cpu = new BitSet();
-        cpu.set(topology.nodeCpus().firstEntry().getValue().nextSetBit(0));
+        cpu.set(topology.nodeCpus().get(topology.cpuNodes().nextSetBit(0)).nextSetBit(0));
         new LinuxAffinity().set(cpu);
         MemoryBinding.Region r = new LinuxMemoryBinding().allocate(buf, topology.memoryNodes().nextSetBit(0));
         ByteBuffer b = r.buffer();
