@@ -419,8 +419,9 @@ public final class WaspdCommand implements Callable<Integer> {
             throw new UserError(ExitCodes.NO_EVENTS, "the PMU cannot count " + String.join(", ", names)
                     + "; give raw codes with --raw-event EVENT=0xCODE, or try the policy on a trace with --replay FILE");
         }
-        // Full mode keeps a steered thread's stat file open besides its six counters.
-        return new PerfCounterSource(api, specs, maxThreads, mode.equals("1") ? 1 : 0);
+        // Besides its six counters, each process's stat file is kept open (at most one per thread), and in
+        // full mode each steered thread's too.
+        return new PerfCounterSource(api, specs, maxThreads, mode.equals("1") ? 2 : 1);
     }
 
     private PtlSource startProbe(Topology topology, ProcFs proc) {

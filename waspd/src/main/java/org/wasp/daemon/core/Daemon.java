@@ -64,6 +64,8 @@ public final class Daemon {
      * cost). A pid that leaves the listing is forgotten, so a later reuse is read afresh.
      */
     private final Set<Integer> kernelThreads = new HashSet<>();
+    /** The stat files of the user processes read last interval, kept open ({@link #processStat}). */
+    private final Map<Integer, TaskStatFile> procStats = new HashMap<>();
     private boolean kernelRefusalReported;
     private boolean undone;
     private long enables;
@@ -173,11 +175,12 @@ public final class Daemon {
         if (cfg.pids().isEmpty()) {
             kernelThreads.retainAll(new HashSet<>(pids));
         }
+        Set<Integer> read = new HashSet<>();
         for (int pid : pids) {
             if (pid == selfPid || leftAlone.contains(pid) || denied.contains(pid) || kernelThreads.contains(pid)) {
                 continue;
             }
-            Optional<ProcStat> st = proc.stat(pid);
+            Optional<ProcStat> st = processStat(pid);
             if (st.isEmpty()) {
                 continue;
             }
@@ -187,8 +190,17 @@ public final class Daemon {
                 }
                 continue;
             }
+            read.add(pid);
             out.put(pid, new Candidate(st.get().comm(), st.get().numThreads()));
         }
+        // Gone, filtered out or a kernel thread: its stat file is not needed any more.
+        procStats.entrySet().removeIf(e -> {
+            if (read.contains(e.getKey())) {
+                return false;
+            }
+            e.getValue().close();
+            return true;
+        });
         if (cfg.dryRun()) {
             // Offline policy trials: traced processes that do not exist here are evaluated too.
             counters.tracedProcesses().forEach((pid, comm) -> {
@@ -201,6 +213,30 @@ public final class Daemon {
             });
         }
         return out;
+    }
+
+    /**
+     * A process's stat (its leader's, {@link ProcFs#stat}), through a file kept open from one
+     * interval to the next and read with pread: every user process is read every interval, and
+     * the open and close were most of the cost. A file opened on a process stays bound to it: a
+     * later read fails once it has exited, even if its pid is reused. Without a descriptor to
+     * keep, the file is opened, read and closed as before.
+     */
+    private Optional<ProcStat> processStat(int pid) {
+        TaskStatFile f = procStats.get(pid);
+        if (f == null) {
+            f = proc.openTaskStat(pid, pid).orElse(null);
+            if (f == null) {
+                return proc.stat(pid);
+            }
+            procStats.put(pid, f);
+        }
+        Optional<ProcStat> st = f.stat();
+        if (st.isEmpty()) {
+            f.close();
+            procStats.remove(pid);
+        }
+        return st;
     }
 
     private void observe(int pid, Candidate c) {
@@ -563,6 +599,8 @@ public final class Daemon {
             restore(p);
             p.closeStatFiles(null);
         }
+        procStats.values().forEach(TaskStatFile::close);
+        procStats.clear();
         counters.close();
         LOG.info("stopped: replication and steering changes undone, counters closed");
     }

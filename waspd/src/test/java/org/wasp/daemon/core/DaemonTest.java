@@ -80,6 +80,11 @@ class DaemonTest {
                 statReads.add(pid);
                 return super.stat(pid);
             }
+
+            @Override
+            public Optional<org.wasp.daemon.os.TaskStatFile> openTaskStat(int pid, int tid) {
+                return super.openTaskStat(pid, tid).map(h -> new Handle(tid, h, null, statReads));
+            }
         };
         Daemon d = new Daemon(naive(), fs, new ReplayCounterSource(trace(repeat(HIGH, 6), repeat(LOW, 6))), kernel,
                 ptl, fs.topology(), SELF);
@@ -95,6 +100,46 @@ class DaemonTest {
         statReads.clear();
         d.tick();
         assertEquals(List.of(2), statReads.stream().filter(p -> p == 2).toList(), "a listed-again pid is read");
+    }
+
+    /** A kept stat file that notes its reads: {@code processor()} in one list, {@code stat()} in another. */
+    static final class Handle implements org.wasp.daemon.os.TaskStatFile {
+        final int tid;
+        final org.wasp.daemon.os.TaskStatFile inner;
+        final List<Integer> cpuReads;
+        final List<Integer> statReads;
+        boolean steering;
+        boolean closed;
+
+        Handle(int tid, org.wasp.daemon.os.TaskStatFile inner, List<Integer> cpuReads, List<Integer> statReads) {
+            this.tid = tid;
+            this.inner = inner;
+            this.cpuReads = cpuReads;
+            this.statReads = statReads;
+        }
+
+        @Override
+        public int processor() {
+            steering = true;
+            if (cpuReads != null) {
+                cpuReads.add(tid);
+            }
+            return inner.processor();
+        }
+
+        @Override
+        public Optional<org.wasp.daemon.os.parse.ProcStat> stat() {
+            if (statReads != null) {
+                statReads.add(tid);
+            }
+            return inner.stat();
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            inner.close();
+        }
     }
 
     static DaemonConfig naive() {
@@ -333,21 +378,10 @@ class DaemonTest {
         assertEquals(4, taskReads.stream().filter(t -> t == 501).count(), "first listed, then every 2nd interval");
     }
 
-    /** {@code f}, adding {@code tid} to {@code reads} at each read. */
+    /** {@code f}, adding {@code tid} to {@code reads} at each read of its CPU. */
     static Optional<org.wasp.daemon.os.TaskStatFile> countingReads(Optional<org.wasp.daemon.os.TaskStatFile> f,
                                                                   int tid, List<Integer> reads) {
-        return f.map(k -> new org.wasp.daemon.os.TaskStatFile() {
-            @Override
-            public int processor() {
-                reads.add(tid);
-                return k.processor();
-            }
-
-            @Override
-            public void close() {
-                k.close();
-            }
-        });
+        return f.map(k -> new Handle(tid, k, reads, null));
     }
 
     /** Descriptors of this JVM open on files under {@code dir}. */
@@ -367,39 +401,80 @@ class DaemonTest {
 
     @Test
     void steeredThreadsStatFilesAreKeptOpenAndClosedWhenNoLongerNeeded() throws Exception {
-        List<Integer> opens = new ArrayList<>();
+        List<Handle> handles = new ArrayList<>();
         ProcFs fs = new ProcFs(root) {
             @Override
             public Optional<org.wasp.daemon.os.TaskStatFile> openTaskStat(int pid, int tid) {
-                opens.add(tid);
-                return super.openTaskStat(pid, tid);
+                return super.openTaskStat(pid, tid).map(h -> {
+                    Handle k = new Handle(tid, h, null, null);
+                    handles.add(k);
+                    return k;
+                });
             }
         };
+        java.util.function.Supplier<List<Integer>> steeringOpen = () -> handles.stream()
+                .filter(h -> h.steering && !h.closed).map(h -> h.tid).sorted().toList();
         matrix[0] = new PtlMatrix(new double[][] {{260, 150}, {300, 95}}, 0);
         Daemon d = new Daemon(DaemonConfig.defaults().withNodeRecheck(1), fs,
                 new ReplayCounterSource(trace(concat(repeat(HIGH, 10), repeat(LOW, 10)), repeat(LOW, 20))), kernel,
                 ptl, fs.topology(), SELF);
         d.start();
         ticks(d, 8);
-        assertEquals(List.of(500, 501), opens, "opened once each, then read again every interval");
-        assertEquals(2, openUnder(root));
+        assertEquals(List.of(500, 501), steeringOpen.get(), "opened once each, then read again every interval");
+        assertEquals(2, handles.stream().filter(h -> h.steering).count());
         proc.thread(500, 501, "app", 0);
         d.tick();
         assertTrue(kernel.calls.contains("steer 501 1"), "the kept file shows the move: " + kernel.calls);
         proc.exitThread(500, 501);
         d.tick();
-        assertEquals(1, openUnder(root), "the ended thread's file is closed");
+        assertEquals(List.of(500), steeringOpen.get(), "the ended thread's file is closed");
         ticks(d, 6);
         assertEquals(List.of("set 500 1", "steer 500 1", "steer 501 1", "steer 500 -1", "set 500 0"), kernel.calls);
-        assertEquals(0, openUnder(root), "no longer replicated: every file closed");
+        assertEquals(List.of(), steeringOpen.get(), "no longer replicated: every thread's file closed");
+        assertEquals(2, openUnder(root), "the processes' own stat files (500, 600) stay open");
+        d.undo();
+        assertEquals(0, openUnder(root), "shutdown closes them");
 
         Daemon again = new Daemon(DaemonConfig.defaults(), fs,
                 new ReplayCounterSource(trace(repeat(HIGH, 10), repeat(LOW, 10))), kernel, ptl, fs.topology(), SELF);
         again.start();
         ticks(again, 5);
-        assertEquals(1, openUnder(root));
+        assertEquals(List.of(500), steeringOpen.get());
         again.undo();
-        assertEquals(0, openUnder(root), "shutdown closes them");
+        assertEquals(0, openUnder(root), "shutdown closes every file");
+    }
+
+    @Test
+    void processStatFilesAreKeptOpenAndClosedWhenTheProcessLeaves() throws Exception {
+        List<Integer> statReads = new ArrayList<>();
+        List<Handle> handles = new ArrayList<>();
+        ProcFs fs = new ProcFs(root) {
+            @Override
+            public Optional<org.wasp.daemon.os.TaskStatFile> openTaskStat(int pid, int tid) {
+                return super.openTaskStat(pid, tid).map(h -> {
+                    Handle k = new Handle(tid, h, null, statReads);
+                    handles.add(k);
+                    return k;
+                });
+            }
+        };
+        Daemon d = new Daemon(naive(), fs, new ReplayCounterSource(trace(repeat(HIGH, 6), repeat(LOW, 6))), kernel,
+                ptl, fs.topology(), SELF);
+        d.start();
+        ticks(d, 3);
+        assertEquals(List.of(2, 500, 600), handles.stream().map(h -> h.tid).sorted().toList(),
+                "each process opened once (the kernel thread too, to learn it is one)");
+        assertEquals(List.of(2), handles.stream().filter(h -> h.closed).map(h -> h.tid).toList(),
+                "the kernel thread's closed at once");
+        assertEquals(3, statReads.stream().filter(p -> p == 500).count(), "read every interval");
+        assertEquals(2, openUnder(root));
+        proc.kill(600);
+        d.tick();
+        assertEquals(List.of(2, 600), handles.stream().filter(h -> h.closed).map(h -> h.tid).sorted().toList(),
+                "a process that has left /proc: its file closed");
+        assertEquals(1, openUnder(root));
+        d.undo();
+        assertEquals(0, openUnder(root));
     }
 
     @Test

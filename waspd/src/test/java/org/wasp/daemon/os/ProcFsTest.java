@@ -64,8 +64,13 @@ class ProcFsTest {
             // The file changes in place, as /proc's does when the thread moves.
             java.nio.file.Files.writeString(stat, org.wasp.daemon.testutil.FakeProc.statLine(11, "a b) c", 0, 17));
             assertEquals(17, f.processor());
+            org.wasp.daemon.os.parse.ProcStat st = f.stat().orElseThrow();
+            assertEquals("a b) c", st.comm());
+            assertEquals(17, st.processor());
+            assertEquals(11, st.pid());
             java.nio.file.Files.writeString(stat, "11 (truncated) S 1 2\n");
             assertEquals(TaskStatFile.GONE, f.processor(), "unreadable reads as gone");
+            assertTrue(f.stat().isEmpty());
         }
         assertTrue(p.openTaskStat(10, 12).isEmpty(), "no such thread");
         assertTrue(fixture("procroot").openTaskStat(4242, 4244).isEmpty(), "listed thread without files");
