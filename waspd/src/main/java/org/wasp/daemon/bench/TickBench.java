@@ -15,6 +15,7 @@ import org.wasp.daemon.core.DaemonConfig;
 import org.wasp.daemon.counters.CounterSource;
 import org.wasp.daemon.counters.EventSpec;
 import org.wasp.daemon.counters.LinuxPerfApi;
+import org.wasp.daemon.counters.PerfApi;
 import org.wasp.daemon.counters.PerfCounterSource;
 import org.wasp.daemon.counters.ProcessSample;
 import org.wasp.daemon.counters.ReplayCounterSource;
@@ -30,7 +31,7 @@ import org.wasp.daemon.probe.PtlSource;
  *
  * <pre>
  * java -cp waspd.jar org.wasp.daemon.bench.TickBench --source none|replay:FILE|perf-sw
- *      [--mode 0|1] [--pid PID] [--ticks N] [--warmup N] [--sleep-ms MS]
+ *      [--mode 0|1] [--pid PID] [--ticks N] [--warmup N] [--sleep-ms MS] [--busy-pid PID]
  * </pre>
  *
  * <ul>
@@ -40,7 +41,8 @@ import org.wasp.daemon.probe.PtlSource;
  * <li>{@code perf-sw}: the daemon's own {@link PerfCounterSource} and {@link LinuxPerfApi},
  *     but with six <em>software</em> events ({@link SoftwareEvents}) in place of the cache
  *     events this machine has no PMU for: the same descriptors, groups and read() calls per
- *     thread as with hardware counters.</li>
+ *     thread as with hardware counters; with {@code --busy-pid}, that process's threads read as
+ *     busy ({@link BusyThreads}).</li>
  * </ul>
  * Mode 1 gives the daemon a fixed one-node PTL matrix (no probe runs), so threads of
  * processes that would be replicated are walked for steering as in full mode.
@@ -53,6 +55,7 @@ public final class TickBench {
         String source = "none";
         boolean full = false;
         Integer pid = null;
+        Integer busyPid = null;
         int ticks = 60;
         int warmup = 10;
         long sleepMs = 100;
@@ -66,6 +69,7 @@ public final class TickBench {
                 case "--source" -> source = v;
                 case "--mode" -> full = v.equals("1");
                 case "--pid" -> pid = Integer.parseInt(v);
+                case "--busy-pid" -> busyPid = Integer.parseInt(v);
                 case "--ticks" -> ticks = Integer.parseInt(v);
                 case "--warmup" -> warmup = Integer.parseInt(v);
                 case "--sleep-ms" -> sleepMs = Long.parseLong(v);
@@ -81,8 +85,9 @@ public final class TickBench {
         } else if (source.startsWith("replay:")) {
             counters = ReplayCounterSource.open(Path.of(source.substring("replay:".length())));
         } else if (source.equals("perf-sw")) {
-            counters = new PerfCounterSource(new SoftwareEvents(new LinuxPerfApi()), EventSpec.resolve(Map.of()),
-                    100_000);
+            PerfApi api = new SoftwareEvents(new LinuxPerfApi());
+            counters = new PerfCounterSource(busyPid == null ? api : new BusyThreads(api, busyPid),
+                    EventSpec.resolve(Map.of()), 100_000);
         } else {
             System.err.println("TickBench: --source must be none, replay:FILE or perf-sw");
             System.exit(2);

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.wasp.daemon.jna.Errno;
 import org.wasp.daemon.os.OsException;
 import org.slf4j.Logger;
@@ -40,8 +39,8 @@ public final class PerfCounterSource implements CounterSource {
 
     private final PerfApi api;
     private final EventSpec[] specs;
-    /** Per process, its counted threads in ascending order. */
-    private final Map<Integer, TreeMap<Integer, Counted>> counted = new HashMap<>();
+    /** Per process, its counted threads. */
+    private final Map<Integer, Map<Integer, Counted>> counted = new HashMap<>();
     private final long[] scratch = new long[2 + PerfApi.MAX_GROUP];
     private int maxThreads;
     private int threads;
@@ -101,7 +100,7 @@ public final class PerfCounterSource implements CounterSource {
     @Override
     public ProcessSample poll(int pid, String comm, Collection<Integer> tids) throws OsException {
         long now = System.nanoTime();
-        TreeMap<Integer, Counted> byTid = counted.computeIfAbsent(pid, p -> new TreeMap<>());
+        Map<Integer, Counted> byTid = counted.computeIfAbsent(pid, p -> new HashMap<>());
         Set<Integer> live = new HashSet<>(tids);
         for (Iterator<Map.Entry<Integer, Counted>> it = byTid.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Integer, Counted> e = it.next();
@@ -130,12 +129,15 @@ public final class PerfCounterSource implements CounterSource {
                 threads++;
             }
         }
-        // Ascending by tid (a TreeMap), as ProcessSample wants.
+        // In the order of tids (ascending, as ProcessSample wants); every counted thread is listed.
         List<ThreadSample> out = new ArrayList<>(byTid.size());
-        for (Map.Entry<Integer, Counted> e : byTid.entrySet()) {
-            ThreadSample s = read(e.getKey(), e.getValue());
-            if (s != null) {
-                out.add(s);
+        for (int tid : tids) {
+            Counted c = byTid.get(tid);
+            if (c != null) {
+                ThreadSample s = read(tid, c);
+                if (s != null) {
+                    out.add(s);
+                }
             }
         }
         return new ProcessSample(pid, comm, now, out);
