@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Get a Linux 6.12 source, apply kernel-patches/series in order and write a
 # kernel config, for a real machine (--target host) or the test guest
-# (--target guest, debug or kasan). Idempotent: running it again with nothing
+# (--target guest or debug). Idempotent: running it again with nothing
 # changed changes nothing, and files the series does not touch keep their
 # timestamps, so rebuilds stay incremental.
 set -euo pipefail
@@ -10,15 +10,15 @@ set -euo pipefail
 
 usage() {
 	cat <<USAGE
-usage: ${0##*/} [--source PATH] [--target guest|debug|kasan|host] [--tree DIR] [--obj DIR]
+usage: ${0##*/} [--source PATH] [--target guest|debug|host] [--tree DIR] [--obj DIR]
                 [--base-config FILE]
 
   --source PATH   a 6.12 kernel: source tarball, source directory or git tree
                   (default $WASP_SRC_DEFAULT, from Debian's
                   $WASP_SRC_PACKAGE package, installed if missing)
   --target T      guest: small QEMU test kernel (tinyconfig + guest.config)
-                  debug: guest plus lockdep, PAGE_TABLE_CHECK, kmemleak
-                  kasan: debug with KASAN instead of kmemleak (see docs/testing.md)
+                  debug: guest plus KASAN, lockdep, PAGE_TABLE_CHECK (see
+                         docs/testing.md)
                   host:  a real machine: the running kernel's config + WASP
                   (default guest)
   --tree DIR      where the patched source tree goes (default \$WASP_CACHE/src)
@@ -43,7 +43,7 @@ while (( $# )); do
 	*) usage >&2; die "unknown argument: $1" ;;
 	esac
 done
-case $target in guest|debug|kasan|host) ;; *) die "--target must be guest, debug, kasan or host, not '$target'" ;; esac
+case $target in guest|debug|host) ;; *) die "--target must be guest, debug or host, not '$target'" ;; esac
 tree=${tree:-$WASP_CACHE/src}
 obj=${obj:-$WASP_CACHE/build/$target}
 command -v git >/dev/null || die "git is needed (apt-get install git)"
@@ -147,8 +147,6 @@ cfgdir=$WASP_PATCHES/config
 case $target in
 guest) fragments=("$cfgdir/guest.config" "$cfgdir/wasp.config") ;;
 debug) fragments=("$cfgdir/guest.config" "$cfgdir/debug.config" "$cfgdir/wasp.config") ;;
-kasan) fragments=("$cfgdir/guest.config" "$cfgdir/debug.config" "$cfgdir/kasan.config"
-		   "$cfgdir/wasp.config") ;;
 host)  fragments=("$cfgdir/host.config" "$cfgdir/wasp.config")
 	if [ -z "$base_config" ]; then
 		for c in "/boot/config-$(uname -r)" /proc/config.gz; do

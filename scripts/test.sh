@@ -9,24 +9,29 @@ set -uo pipefail
 
 usage() {
 	cat <<USAGE
-usage: ${0##*/} [--no-java] [--no-kernel] [--targets "guest debug kasan"] [--nodes LIST]
-                [--debug-nodes LIST]
+usage: ${0##*/} [--no-java] [--no-kernel] [--targets "guest debug"] [--nodes LIST]
+                [--debug-nodes LIST] [--rerun]
   --no-java        skip the Java unit tests
   --no-kernel      skip the kernel builds and everything in the guest
-  --targets LIST   kernels to build and test in: guest (small, fast),
-                   debug (lockdep, DEBUG_VM_PGTABLE, PAGE_TABLE_CHECK, kmemleak)
-                   and kasan (debug with KASAN instead of kmemleak; 2 nodes)
-                   (default: all three)
+  --targets LIST   kernels to build and test in: guest (small, fast; kmemleak
+                   on) and debug (KASAN, lockdep, DEBUG_VM_PGTABLE,
+                   PAGE_TABLE_CHECK) (default: both)
   --nodes LIST     guests to boot the guest kernel as: node counts, "la57"
                    after a count for 5-level paging, "tiers" after a count for
                    memory tiers (the upper half of the nodes CPU-less and slower,
                    vm-run.sh --slow-nodes; runs migrate_copy only)
                    (default: "2 4 2la57 2tiers")
   --debug-nodes LIST  the same for the debug kernel (default: "2 2tiers")
+  --rerun          run every guest again, also those whose inputs did not
+                   change since they passed (see below)
+A guest run whose inputs are all unchanged since it passed (kernel image and
+modules, test programs, the runner and test scripts, the daemon's jar, the
+guest's options, QEMU's and Java's versions, the host's installed packages)
+is not run again: its results are reused and reported as such.
 Results (TAP and logs) are kept in \$WASP_CACHE/results ($WASP_CACHE/results).
 USAGE
 }
-java=1 kernel=1 targets=${WASP_TARGETS:-guest debug kasan} node_counts="2 4 2la57 2tiers"
+java=1 kernel=1 rerun=0 targets=${WASP_TARGETS:-guest debug} node_counts="2 4 2la57 2tiers"
 debug_nodes="2 2tiers"
 while (( $# )); do
 	case $1 in
@@ -35,6 +40,7 @@ while (( $# )); do
 	--targets) targets=${2:?}; shift 2 ;;
 	--nodes) node_counts=${2:?}; shift 2 ;;
 	--debug-nodes) debug_nodes=${2:?}; shift 2 ;;
+	--rerun) rerun=1; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; die "unknown argument: $1" ;;
 	esac
@@ -43,7 +49,7 @@ done
 results=$WASP_CACHE/results
 rm -rf "$results"
 mkdir -p "$results"
-passed=0 failed=0 skipped=0 started=$SECONDS
+passed=0 failed=0 skipped=0 reused=0 started=$SECONDS
 failures=()
 step() { log "== $* ($(( SECONDS - started ))s)"; }
 fail() { failed=$((failed + 1)); failures+=("$1"); log "FAILED: $1"; }
@@ -57,6 +63,52 @@ count_tap() {
 	passed=$((passed + p - s)) skipped=$((skipped + s)) failed=$((failed + f))
 	while IFS= read -r line; do failures+=("$name: ${line#not ok }"); done < <(grep -E '^not ok [0-9]+' "$file")
 	log "$name: $((p - s)) passed, $f failed, $s skipped"
+}
+
+# inputs_key DESCRIPTION PATH...: a hash of what a guest run's results depend
+# on: DESCRIPTION (its options and expectations), the contents of each PATH
+# (file or directory; a jar by its entries' contents, since Maven stamps
+# times into it), QEMU's and Java's versions and the host's installed
+# packages (the guest's root file system is the host's).
+inputs_key() {
+	local desc=$1 f
+	shift
+	{
+		printf '%s\n' "$desc"
+		qemu-system-x86_64 --version | head -n 1
+		java -version 2>&1
+		sha256sum </var/lib/dpkg/status
+		for f in "$@"; do
+			if [ -d "$f" ]; then
+				(cd "$f" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum)
+			elif [[ $f == *.jar ]]; then
+				python3 -c 'import hashlib, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1]); h = hashlib.sha256()
+for n in sorted(z.namelist()): h.update(n.encode() + b"\0" + z.read(n))
+print(h.hexdigest())' "$f"
+			else
+				sha256sum <"$f"
+			fi
+		done
+	} | sha256sum | cut -c1-32
+}
+
+# reuse_passed NAME KEY TAP: if a run with inputs KEY passed before, copy its
+# TAP to TAP, count it and succeed.
+reuse_passed() {
+	local name=$1 saved=$WASP_CACHE/passed/$2.tap tap=$3
+	(( ! rerun )) && [ -f "$saved" ] || return 1
+	log "$name: inputs unchanged since it passed on $(date -r "$saved" '+%F %T'): results reused (--rerun runs it again)"
+	cp "$saved" "$tap"
+	count_tap "$name (reused)" "$tap"
+	reused=$((reused + 1))
+}
+
+# save_passed KEY TAP: remember a passing run's TAP (the newest 100 kept).
+save_passed() {
+	mkdir -p "$WASP_CACHE/passed"
+	cp "$2" "$WASP_CACHE/passed/$1.tap"
+	ls -t "$WASP_CACHE/passed"/*.tap | tail -n +101 | xargs -r rm -f
 }
 
 # build_guest_tests TREE OUT: tests/guest/*.c, and the kselftest directories
@@ -77,7 +129,7 @@ build_guest_tests() {
 # program runs on the guest kernel with 2 and 4 nodes; the 5-level-paging
 # guest runs what depends on the page-table layout (replication, boot
 # checks), the guest with memory tiers the migration copy tests (demotion
-# needs a lower tier), the debug and KASAN kernels everything but the Java
+# needs a lower tier), the debug kernel everything but the Java
 # daemon's end-to-end test, which exercises no more kernel code and is slow
 # under emulation.
 guest_programs() {
@@ -89,7 +141,7 @@ guest_programs() {
 		*la57:*:*) ;;
 		*tiers:*:migrate_copy) echo "$p" ;;
 		*tiers:*:*) ;;
-		*:debug:waspd_test|*:kasan:waspd_test) ;;
+		*:debug:waspd_test) ;;
 		*) echo "$p" ;;
 		esac
 	done
@@ -145,13 +197,23 @@ if (( kernel )); then
 		# The runner's behaviour does not depend on the kernel: check it once.
 		if [ "$target" = "${targets%% *}" ]; then
 			step "VM runner checks ($target)"
-			"$WASP_ROOT/tests/vm/runner-selftest.sh" --target "$target" >"$results/runner-$target.tap" 2>&1
-			count_tap "vm runner ($target)" "$results/runner-$target.tap"
+			tap=$results/runner-$target.tap
+			key=$(inputs_key "runner $target" "$obj/arch/x86/boot/bzImage" \
+				"$WASP_ROOT/scripts/vm-run.sh" "$WASP_ROOT/scripts/lib.sh" \
+				"$WASP_ROOT/tests/vm/runner-selftest.sh")
+			if ! reuse_passed "vm runner ($target)" "$key" "$tap"; then
+				"$WASP_ROOT/tests/vm/runner-selftest.sh" --target "$target" >"$tap" 2>&1
+				rc=$?
+				count_tap "vm runner ($target)" "$tap"
+				(( rc == 0 )) && ! grep -q '^not ok' "$tap" && save_passed "$key" "$tap"
+			fi
 		fi
 
 		guests=$node_counts
 		[ "$target" = debug ] && guests=$debug_nodes
-		[ "$target" = kasan ] && guests=2
+		# kmemleak is built into the guest kernel, off unless asked for
+		append=()
+		[ "$target" = guest ] && append=(--append kmemleak=on)
 		for guest in $guests; do
 			n=${guest%la57} paging=() tiers=()
 			[ "$n" = "$guest" ] || paging=(--la57)
@@ -164,20 +226,30 @@ if (( kernel )); then
 			step "in-guest tests: $name"
 			WASP_EXPECT_NODES=$n WASP_EXPECT_CPUS=$(( n > 4 ? n : 4 )) WASP_EXPECT_LA57=${#paging[@]}
 			tap=$results/guest-$target-$guest.tap
+			mapfile -t run < <(guest_programs "$target" "$guest" "${progs[@]}")
+			inputs=("$obj/arch/x86/boot/bzImage" "$tests" "$WASP_ROOT/scripts/vm-run.sh"
+				"$WASP_ROOT/scripts/lib.sh" "$WASP_ROOT/tests/guest/run-tests.sh")
+			[ -d "$WASP_MODULES" ] && inputs+=("$WASP_MODULES")
+			[[ " ${run[*]##*/} " == *" waspd_test "* ]] && [ -f "$WASP_JAR" ] && inputs+=("$WASP_JAR")
+			key=$(inputs_key "$name ${append[*]} ${run[*]##*/} $WASP_EXPECT_RELEASE $WASP_EXPECT_UTS
+				$WASP_EXPECT_NODES $WASP_EXPECT_CPUS $WASP_EXPECT_LA57" "${inputs[@]}")
+			reuse_passed "guest ($name)" "$key" "$tap" && continue
 			"$WASP_ROOT/scripts/vm-run.sh" --target "$target" --nodes "$n" "${paging[@]}" "${tiers[@]}" \
-				--timeout 1800 --log "$results/console-$target-$guest.log" -- \
-				"$WASP_ROOT/tests/guest/run-tests.sh" $(guest_programs "$target" "$guest" "${progs[@]}") |
-				tee "$tap"
+				"${append[@]}" --timeout 1800 --log "$results/console-$target-$guest.log" -- \
+				"$WASP_ROOT/tests/guest/run-tests.sh" "${run[@]}" | tee "$tap"
 			rc=${PIPESTATUS[0]}
 			count_tap "guest ($name)" "$tap"
 			if (( rc != 0 )) && ! grep -q '^not ok' "$tap"; then
 				fail "guest run ($name) ended with status $rc"
+			elif (( rc == 0 )) && ! grep -q '^not ok' "$tap"; then
+				save_passed "$key" "$tap"
 			fi
 		done
 	done
 fi
 
 log "finished in $(( SECONDS - started ))s"
+(( reused )) && log "$reused guest run(s) not run again: inputs unchanged since they passed (--rerun)"
 for f in "${failures[@]}"; do log "  failed: $f"; done
 echo "$passed passed, $failed failed, $skipped skipped"
 (( failed == 0 ))

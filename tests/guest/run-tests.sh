@@ -7,13 +7,17 @@ set -u
 rc=0
 for prog in "$@"; do
 	echo "# === ${prog##*/} ($(uname -r), $(ls -d /sys/devices/system/node/node* | wc -l) nodes)"
+	start=$SECONDS
 	"$prog" || { echo "# ${prog##*/} exited with status $?"; rc=1; }
+	echo "# ${prog##*/} took $((SECONDS - start)) s"
 done
 
-# kmemleak (debug builds) reports only after a scan.
-if [ -w /sys/kernel/debug/kmemleak ]; then
-	echo scan >/sys/kernel/debug/kmemleak
+# kmemleak (in the guest kernel, on when booted with kmemleak=on) reports
+# only after a scan; asked for but off means an error disabled it.
+if echo scan 2>/dev/null >/sys/kernel/debug/kmemleak; then
 	leaks=$(cat /sys/kernel/debug/kmemleak)
+elif grep -qw kmemleak=on /proc/cmdline; then
+	leaks="kmemleak=on was given, but kmemleak is off: $(dmesg | grep -i kmemleak | tail -n 3)"
 fi
 bad=$(dmesg | grep -E 'WARNING:|BUG:|Oops|general protection fault|KASAN:|UBSAN:|kernel BUG|INFO: possible|Call Trace:')
 echo "TAP version 13"
