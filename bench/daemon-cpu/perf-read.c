@@ -5,9 +5,10 @@
  * cpu-migrations, minor-faults) on every thread of PID, one descriptor each,
  * read_format TOTAL_TIME_ENABLED|TOTAL_TIME_RUNNING, user space only, like
  * waspd's counters, then times ROUNDS rounds of one read() of every
- * descriptor (CPU time of this thread, CLOCK_THREAD_CPUTIME_ID). With GROUP 2,
- * the events are opened in groups of two (read_format GROUP as well), as waspd
- * does, and only the group leaders are read: 3 reads per thread instead of 6.
+ * descriptor (CPU time of this thread, CLOCK_THREAD_CPUTIME_ID). With GROUP 2
+ * or 3, the events are opened in groups of that many (read_format GROUP as
+ * well; waspd uses 3) and only the group leaders are read: 3 or 2 reads per
+ * thread instead of 6.
  * usage: perf-read PID [ROUNDS [GROUP]]   (root, or perf_event_paranoid permitting)
  */
 #define _GNU_SOURCE

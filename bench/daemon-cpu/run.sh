@@ -21,7 +21,7 @@
 # --no-tick, the per-tick CPU of Daemon.tick() alone with no counters (= the
 # /proc scan), replayed counters and real perf descriptors (software events, 6
 # per thread), and the bare cost of those read() calls in C, ungrouped (6 per
-# thread) and in groups of two as waspd opens them (3 per thread).
+# thread), in groups of two (3 per thread) and of three as waspd opens them (2).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -141,6 +141,7 @@ for jar in "${jars[@]}"; do
 	done
 done
 echo
-echo "## the same read() calls in C (software perf events on the $live sleeping threads): 6 per thread, then 3 group reads"
+echo "## the same read() calls in C (software perf events on the $live sleeping threads): 6 per thread, then 3 and 2 group reads"
 "$work/perf-read" "$sleepers_pid" 60 1
 "$work/perf-read" "$sleepers_pid" 60 2
+"$work/perf-read" "$sleepers_pid" 60 3

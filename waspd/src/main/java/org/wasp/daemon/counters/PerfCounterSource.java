@@ -26,15 +26,16 @@ public final class PerfCounterSource implements CounterSource {
     /** Descriptors kept free for the JVM, logs, /proc reads and the metrics socket. */
     static final long RESERVED_FDS = 128;
     /**
-     * Events opened as one group, read with one read(2) (3 per thread per interval instead of
-     * 6, the daemon's main cost with many threads). Each DTLB access count shares its group
-     * with its miss count, so the kernel multiplexes them together; two events per group fit
-     * in any PMU that can count two events at once.
+     * Events opened as one group, read with one read(2): 2 per thread per interval instead of
+     * 6, the daemon's main cost with many threads. The loads side and the stores side: each
+     * DTLB miss count shares its group with its access count, so the kernel multiplexes them
+     * together. Three events per group fit in the PMUs of Intel servers since Nehalem (four or
+     * eight general counters per logical CPU) and AMD since family 15h (six), with one left
+     * for the NMI watchdog.
      */
     static final Event[][] GROUPS = {
-        {Event.L1D_READ, Event.L1D_WRITE},
-        {Event.DTLB_READ, Event.DTLB_READ_MISS},
-        {Event.DTLB_WRITE, Event.DTLB_WRITE_MISS},
+        {Event.L1D_READ, Event.DTLB_READ, Event.DTLB_READ_MISS},
+        {Event.L1D_WRITE, Event.DTLB_WRITE, Event.DTLB_WRITE_MISS},
     };
 
     private final PerfApi api;
@@ -149,7 +150,7 @@ public final class PerfCounterSource implements CounterSource {
      * thread runs, so when the first group's enabled time has not moved, no counter of the
      * thread can have moved either, and the last reading stands (the same object, so the
      * metrics see a zero delta without computing it). A sleeping thread thus costs one read(2)
-     * per interval instead of three. Null when a read fails (the thread is skipped this time).
+     * per interval instead of two. Null when a read fails (the thread is skipped this time).
      */
     private ThreadSample read(int tid, Counted c) {
         if (!readGroup(c, 0)) {
