@@ -19,7 +19,8 @@ while (( $# )); do
 	esac
 done
 
-eval "$("$WASP_ROOT/scripts/prepare.sh" "${prep_args[@]}")"
+prepared=$("$WASP_ROOT/scripts/prepare.sh" "${prep_args[@]}") || exit
+eval "$prepared"
 key=$( { echo "$key"; cat "$0"; } | sha256sum | cut -c1-16)
 image=$obj/arch/x86/boot/bzImage
 if [ -f "$image" ] && [ "$(cat "$obj/.wasp-build-key" 2>/dev/null)" = "$key" ]; then
