@@ -46,12 +46,56 @@ config_id() { [ -f "$1" ] && echo "mtime $(stat -c %y "$1") sha256 $(sha256sum <
 echo "TAP version 13"
 echo "1..$total"
 
-# --- prepare.sh: a patch that does not apply --------------------------------
+# --- prepare.sh: idempotent ---------------------------------------------------
+# First, so that on a fresh machine the bad-patch checks below find the tree
+# this makes.
 # prepare.sh checks the series out in the shared tree: never while something builds from it.
 busy=$(pgrep -f -- "$tree" | head -n 3 | tr '\n' ' ')
 if [ -n "$busy" ]; then
-	for t in prepare_bad_patch_fails prepare_bad_patch_names_patch_and_file prepare_bad_patch_leaves_tree_alone \
-		 prepare_rerun_prints_same_key prepare_rerun_touches_no_file prepare_rerun_keeps_config; do
+	for t in prepare_rerun_prints_same_key prepare_rerun_touches_no_file prepare_rerun_keeps_config; do
+		skip "$t" "processes $busy are using $tree"
+	done
+elif ! is_root && [ ! -f /usr/src/linux-source-6.12.tar.xz ]; then
+	for t in prepare_rerun_prints_same_key prepare_rerun_touches_no_file prepare_rerun_keeps_config; do
+		skip "$t" "no kernel source and not root"
+	done
+else
+	"$scripts/prepare.sh" --target guest >"$tmp/p1.out" 2>"$tmp/p1.err"
+	st1=$?
+	obj=$(sed -n 's/^obj=//p' "$tmp/p1.out")
+	obj=${obj:-$cache/build/guest}
+	cfg0=$(config_id "$obj/.config")
+	sleep 1 # so that anything written from now on is -newer the stamp
+	touch "$tmp/stamp"
+	"$scripts/prepare.sh" --target guest >"$tmp/p2.out" 2>"$tmp/p2.err"
+	st2=$?
+	cfg1=$(config_id "$obj/.config")
+	key1=$(sed -n 's/^key=//p' "$tmp/p1.out") key2=$(sed -n 's/^key=//p' "$tmp/p2.out")
+	if [ "$st1" = 0 ] && [ "$st2" = 0 ] && [ -n "$key1" ] && [ "$key1" = "$key2" ]; then
+		ok prepare_rerun_prints_same_key
+	else
+		not_ok prepare_rerun_prints_same_key "$tmp/p1.err" "$tmp/p2.err"
+		diag "exit $st1 then $st2, key '${key1}' then '${key2}'"
+	fi
+	find "$tree" -path "$tree/.git" -prune -o -newer "$tmp/stamp" -print >"$tmp/newer" 2>/dev/null
+	if [ "$st2" = 0 ] && [ ! -s "$tmp/newer" ]; then
+		ok prepare_rerun_touches_no_file
+	else
+		not_ok prepare_rerun_touches_no_file "$tmp/p2.err"
+		diag "exit $st2; $(wc -l <"$tmp/newer") file(s) newer than before the second run:"
+		head -n 5 "$tmp/newer" | sed 's/^/#   /'
+	fi
+	if [ "$st2" = 0 ] && [ -n "$cfg0" ] && [ "$cfg0" = "$cfg1" ]; then
+		ok prepare_rerun_keeps_config
+	else
+		not_ok prepare_rerun_keeps_config "$tmp/p2.err"
+		diag "exit $st2; $obj/.config before: ${cfg0:-missing}" "after: ${cfg1:-missing}"
+	fi
+fi
+
+# --- prepare.sh: a patch that does not apply --------------------------------
+if [ -n "$busy" ]; then
+	for t in prepare_bad_patch_fails prepare_bad_patch_names_patch_and_file prepare_bad_patch_leaves_tree_alone; do
 		skip "$t" "processes $busy are using $tree"
 	done
 elif [ ! -d "$tree/.git" ] || ! git -C "$tree" rev-parse -q --verify wasp-base >/dev/null; then
@@ -90,47 +134,6 @@ PATCH
 	else
 		not_ok prepare_bad_patch_leaves_tree_alone
 		diag "HEAD $head0 -> $head1" "git status before: ${status0:-clean}" "git status after: ${status1:-clean}"
-	fi
-fi
-
-# --- prepare.sh: idempotent ---------------------------------------------------
-if [ -n "$busy" ]; then
-	: # skipped above
-elif ! is_root && [ ! -f /usr/src/linux-source-6.12.tar.xz ]; then
-	for t in prepare_rerun_prints_same_key prepare_rerun_touches_no_file prepare_rerun_keeps_config; do
-		skip "$t" "no kernel source and not root"
-	done
-else
-	"$scripts/prepare.sh" --target guest >"$tmp/p1.out" 2>"$tmp/p1.err"
-	st1=$?
-	obj=$(sed -n 's/^obj=//p' "$tmp/p1.out")
-	obj=${obj:-$cache/build/guest}
-	cfg0=$(config_id "$obj/.config")
-	sleep 1 # so that anything written from now on is -newer the stamp
-	touch "$tmp/stamp"
-	"$scripts/prepare.sh" --target guest >"$tmp/p2.out" 2>"$tmp/p2.err"
-	st2=$?
-	cfg1=$(config_id "$obj/.config")
-	key1=$(sed -n 's/^key=//p' "$tmp/p1.out") key2=$(sed -n 's/^key=//p' "$tmp/p2.out")
-	if [ "$st1" = 0 ] && [ "$st2" = 0 ] && [ -n "$key1" ] && [ "$key1" = "$key2" ]; then
-		ok prepare_rerun_prints_same_key
-	else
-		not_ok prepare_rerun_prints_same_key "$tmp/p1.err" "$tmp/p2.err"
-		diag "exit $st1 then $st2, key '${key1}' then '${key2}'"
-	fi
-	find "$tree" -path "$tree/.git" -prune -o -newer "$tmp/stamp" -print >"$tmp/newer" 2>/dev/null
-	if [ "$st2" = 0 ] && [ ! -s "$tmp/newer" ]; then
-		ok prepare_rerun_touches_no_file
-	else
-		not_ok prepare_rerun_touches_no_file "$tmp/p2.err"
-		diag "exit $st2; $(wc -l <"$tmp/newer") file(s) newer than before the second run:"
-		head -n 5 "$tmp/newer" | sed 's/^/#   /'
-	fi
-	if [ "$st2" = 0 ] && [ -n "$cfg0" ] && [ "$cfg0" = "$cfg1" ]; then
-		ok prepare_rerun_keeps_config
-	else
-		not_ok prepare_rerun_keeps_config "$tmp/p2.err"
-		diag "exit $st2; $obj/.config before: ${cfg0:-missing}" "after: ${cfg1:-missing}"
 	fi
 fi
 
