@@ -102,6 +102,20 @@ class DaemonTest {
         assertEquals(List.of(2), statReads.stream().filter(p -> p == 2).toList(), "a listed-again pid is read");
     }
 
+    /** A ProcFs whose kept stat files are {@link Handle}s, each added to {@code handles}. */
+    private ProcFs handleFs(List<Handle> handles, List<Integer> statReads) {
+        return new ProcFs(root) {
+            @Override
+            public Optional<org.wasp.daemon.os.TaskStatFile> openTaskStat(int pid, int tid) {
+                return super.openTaskStat(pid, tid).map(h -> {
+                    Handle k = new Handle(tid, h, null, statReads);
+                    handles.add(k);
+                    return k;
+                });
+            }
+        };
+    }
+
     /** A kept stat file that notes its reads: {@code processor()} in one list, {@code stat()} in another. */
     static final class Handle implements org.wasp.daemon.os.TaskStatFile {
         final int tid;
@@ -402,16 +416,7 @@ class DaemonTest {
     @Test
     void steeredThreadsStatFilesAreKeptOpenAndClosedWhenNoLongerNeeded() throws Exception {
         List<Handle> handles = new ArrayList<>();
-        ProcFs fs = new ProcFs(root) {
-            @Override
-            public Optional<org.wasp.daemon.os.TaskStatFile> openTaskStat(int pid, int tid) {
-                return super.openTaskStat(pid, tid).map(h -> {
-                    Handle k = new Handle(tid, h, null, null);
-                    handles.add(k);
-                    return k;
-                });
-            }
-        };
+        ProcFs fs = handleFs(handles, null);
         java.util.function.Supplier<List<Integer>> steeringOpen = () -> handles.stream()
                 .filter(h -> h.steering && !h.closed).map(h -> h.tid).sorted().toList();
         matrix[0] = new PtlMatrix(new double[][] {{260, 150}, {300, 95}}, 0);
@@ -448,16 +453,7 @@ class DaemonTest {
     void processStatFilesAreKeptOpenAndClosedWhenTheProcessLeaves() throws Exception {
         List<Integer> statReads = new ArrayList<>();
         List<Handle> handles = new ArrayList<>();
-        ProcFs fs = new ProcFs(root) {
-            @Override
-            public Optional<org.wasp.daemon.os.TaskStatFile> openTaskStat(int pid, int tid) {
-                return super.openTaskStat(pid, tid).map(h -> {
-                    Handle k = new Handle(tid, h, null, statReads);
-                    handles.add(k);
-                    return k;
-                });
-            }
-        };
+        ProcFs fs = handleFs(handles, statReads);
         Daemon d = new Daemon(naive(), fs, new ReplayCounterSource(trace(repeat(HIGH, 6), repeat(LOW, 6))), kernel,
                 ptl, fs.topology(), SELF);
         d.start();
