@@ -12,11 +12,13 @@
 # the process turns on, every thread is seen running; see docs/waspd-bench.md).
 #
 #   sudo bench/daemon-cpu/run.sh [--threads N] [--seconds S] [--warmup S]
-#        [--modes "0 1 0sw 1busy"] [--jar FILE]... [--no-tick]
+#        [--modes "0 1 0sw 1busy"] [--jar FILE]... [--java-opts OPTS]... [--no-tick]
 #
-# Prints, per mode and per jar (several --jar run one after the other, for a
-# before/after comparison under the same load): the daemon's CPU time per
-# interval from /proc/PID/stat (utime+stime) over S seconds after a warm-up and
+# Prints, per mode, per jar and per set of JVM options (several --jar or
+# --java-opts run one after the other, for a before/after comparison under the
+# same load; by default the installed wrapper's options, or JAVA_OPTS): the
+# daemon's CPU time per interval from /proc/PID/stat (utime+stime) over S
+# seconds after a warm-up and
 # the split by JVM thread (from /proc/PID/task/*/schedstat); then, unless
 # --no-tick, the per-tick CPU of Daemon.tick() alone with no counters (= the
 # /proc scan), replayed counters and real perf descriptors (software events, 6
@@ -25,7 +27,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-jars=() tick=1
+jars=() opts_list=() tick=1
 threads=1000 seconds=60 warmup=15 modes="0 1 0sw"
 while (( $# )); do
 	case $1 in
@@ -34,8 +36,9 @@ while (( $# )); do
 	--warmup) warmup=${2:?}; shift 2 ;;
 	--modes) modes=${2:?}; shift 2 ;;
 	--jar) jars+=("$(realpath "${2:?}")"); shift 2 ;;
+	--java-opts) opts_list+=("${2:?}"); shift 2 ;;
 	--no-tick) tick=0; shift ;;
-	-h|--help) sed -n '3,24p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,25p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -47,6 +50,7 @@ done
 # The installed wrapper's JVM options (scripts/install.sh), unless JAVA_OPTS says otherwise.
 java_opts=${JAVA_OPTS:-$(sed -n 's/.*WASPD_JAVA_OPTS:-\([^}]*\)}.*/\1/p' "$root/scripts/install.sh")}
 [ -n "$java_opts" ] || { echo "run.sh: no JVM options found in scripts/install.sh" >&2; exit 1; }
+(( ${#opts_list[@]} )) || opts_list=("$java_opts")
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/wasp-cpu.XXXXXX")
 sleepers_pid= daemon_pid=
@@ -86,6 +90,7 @@ threads_cpu() {
 
 for mode in $modes; do
 for jar in "${jars[@]}"; do
+for java_opts in "${opts_list[@]}"; do
 	echo
 	case $mode in
 	0|1)
@@ -99,7 +104,7 @@ for jar in "${jars[@]}"; do
 		cmd=(-cp "$jar" org.wasp.daemon.bench.SoftwareEventsDaemon "${mode%busy}" --busy-pid "$sleepers_pid") ;;
 	*) echo "run.sh: unknown mode $mode" >&2; exit 2 ;;
 	esac
-	echo "# load $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "# load $(cut -d' ' -f1-3 /proc/loadavg); JAVA_OPTS=$java_opts"
 	# shellcheck disable=SC2086
 	java $java_opts "${cmd[@]}" --dry-run --interval 1s --status-file "$work/status.json" 2>"$work/daemon.log" &
 	daemon_pid=$!
@@ -128,6 +133,8 @@ for jar in "${jars[@]}"; do
 		}' "$work/thr0" "$work/thr1" | sort
 done
 done
+done
+java_opts=${opts_list[0]}
 
 (( tick )) || exit 0
 echo
