@@ -18,9 +18,9 @@
 # --java-opts run one after the other, for a before/after comparison under the
 # same load; by default the installed wrapper's options, or JAVA_OPTS): the
 # daemon's CPU time per interval from /proc/PID/stat (utime+stime) over S
-# seconds after a warm-up and
-# the split by JVM thread (from /proc/PID/task/*/schedstat); then, unless
-# --no-tick, the per-tick CPU of Daemon.tick() alone with no counters (= the
+# seconds after a warm-up and the split by JVM thread (from
+# /proc/PID/task/*/schedstat); then, unless --no-tick, with the first
+# --java-opts, the per-tick CPU of Daemon.tick() alone with no counters (= the
 # /proc scan), replayed counters and real perf descriptors (software events, 6
 # per thread), and the bare cost of those read() calls in C, ungrouped (6 per
 # thread), in groups of two (3 per thread) and of three as waspd opens them (2).
