@@ -12,22 +12,26 @@
 # the process turns on, every thread is seen running; see docs/waspd-bench.md).
 #
 #   sudo bench/daemon-cpu/run.sh [--threads N] [--seconds S] [--warmup S]
-#        [--modes "0 1 0sw 1busy"] [--jar FILE]... [--java-opts OPTS]... [--no-tick]
+#        [--modes "0 1 0sw 1busy"] [--jar FILE]... [--java-opts OPTS]...
+#        [--daemon-opts OPTS]... [--no-tick]
 #
-# Prints, per mode, per jar and per set of JVM options (several --jar or
-# --java-opts run one after the other, for a before/after comparison under the
-# same load; by default the installed wrapper's options, or JAVA_OPTS): the
+# Prints, per mode, per jar, per set of JVM options and per set of extra
+# daemon options (several --jar, --java-opts or --daemon-opts run one after
+# the other, for a before/after comparison under the same load; by default the
+# installed wrapper's JVM options, or JAVA_OPTS, and no extra options): the
 # daemon's CPU time per interval from /proc/PID/stat (utime+stime) over S
 # seconds after a warm-up and the split by JVM thread (from
 # /proc/PID/task/*/schedstat); then, unless --no-tick, with the first
 # --java-opts, the per-tick CPU of Daemon.tick() alone with no counters (= the
 # /proc scan), replayed counters and real perf descriptors (software events, 6
-# per thread), and the bare cost of those read() calls in C, ungrouped (6 per
-# thread), in groups of two (3 per thread) and of three as waspd opens them (2).
+# per thread, in one group and in two), and the bare cost of those read()
+# calls in C: ungrouped (6 per thread), in groups of two, three and six (3, 2
+# and 1 per thread; waspd opens one group of six where the PMU schedules it,
+# else two of three).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-jars=() opts_list=() tick=1
+jars=() opts_list=() daemon_opts_list=() tick=1
 threads=1000 seconds=60 warmup=15 modes="0 1 0sw"
 while (( $# )); do
 	case $1 in
@@ -37,8 +41,9 @@ while (( $# )); do
 	--modes) modes=${2:?}; shift 2 ;;
 	--jar) jars+=("$(realpath "${2:?}")"); shift 2 ;;
 	--java-opts) opts_list+=("${2:?}"); shift 2 ;;
+	--daemon-opts) daemon_opts_list+=("${2?}"); shift 2 ;;
 	--no-tick) tick=0; shift ;;
-	-h|--help) sed -n '3,25p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,30p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -51,6 +56,7 @@ done
 java_opts=${JAVA_OPTS:-$(sed -n 's/.*WASPD_JAVA_OPTS:-\([^}]*\)}.*/\1/p' "$root/scripts/install.sh")}
 [ -n "$java_opts" ] || { echo "run.sh: no JVM options found in scripts/install.sh" >&2; exit 1; }
 (( ${#opts_list[@]} )) || opts_list=("$java_opts")
+(( ${#daemon_opts_list[@]} )) || daemon_opts_list=("")
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/wasp-cpu.XXXXXX")
 sleepers_pid= daemon_pid=
@@ -91,6 +97,7 @@ threads_cpu() {
 for mode in $modes; do
 for jar in "${jars[@]}"; do
 for java_opts in "${opts_list[@]}"; do
+for daemon_opts in "${daemon_opts_list[@]}"; do
 	echo
 	case $mode in
 	0|1)
@@ -104,9 +111,10 @@ for java_opts in "${opts_list[@]}"; do
 		cmd=(-cp "$jar" org.wasp.daemon.bench.SoftwareEventsDaemon "${mode%busy}" --busy-pid "$sleepers_pid") ;;
 	*) echo "run.sh: unknown mode $mode" >&2; exit 2 ;;
 	esac
-	echo "# load $(cut -d' ' -f1-3 /proc/loadavg); JAVA_OPTS=$java_opts"
+	echo "# load $(cut -d' ' -f1-3 /proc/loadavg); JAVA_OPTS=$java_opts${daemon_opts:+; daemon options: $daemon_opts}"
 	# shellcheck disable=SC2086
-	java $java_opts "${cmd[@]}" --dry-run --interval 1s --status-file "$work/status.json" 2>"$work/daemon.log" &
+	java $java_opts "${cmd[@]}" --dry-run --interval 1s --status-file "$work/status.json" $daemon_opts \
+		2>"$work/daemon.log" &
 	daemon_pid=$!
 	sleep "$warmup"
 	kill -0 "$daemon_pid" 2>/dev/null || { echo "run.sh: waspd exited early:" >&2; tail "$work/daemon.log" >&2; exit 1; }
@@ -134,6 +142,7 @@ for java_opts in "${opts_list[@]}"; do
 done
 done
 done
+done
 java_opts=${opts_list[0]}
 
 (( tick )) || exit 0
@@ -141,14 +150,14 @@ echo
 echo "## Daemon.tick() alone (dry run, naive mode, all processes), ticking thread's CPU time, 60 ticks"
 for jar in "${jars[@]}"; do
 	echo "# $jar, load $(cut -d' ' -f1-3 /proc/loadavg)"
-	for src in none "replay:$work/trace.rec" perf-sw; do
+	for src in none "replay:$work/trace.rec" perf-sw "perf-sw --groups 2"; do
 		# shellcheck disable=SC2086
-		java $java_opts -cp "$jar" org.wasp.daemon.bench.TickBench --source "$src" --ticks 60 --warmup 15 \
+		java $java_opts -cp "$jar" org.wasp.daemon.bench.TickBench --source $src --ticks 60 --warmup 15 \
 			--sleep-ms 200 2>/dev/null | sed "s|$work/||"
 	done
 done
 echo
-echo "## the same read() calls in C (software perf events on the $live sleeping threads): 6 per thread, then 3 and 2 group reads"
-"$work/perf-read" "$sleepers_pid" 60 1
-"$work/perf-read" "$sleepers_pid" 60 2
-"$work/perf-read" "$sleepers_pid" 60 3
+echo "## the same read() calls in C (software perf events on the $live sleeping threads): 6 per thread, then 3, 2 and 1 group reads"
+for group in 1 2 3 6; do
+	"$work/perf-read" "$sleepers_pid" 60 $group
+done

@@ -13,7 +13,9 @@ import java.util.Set;
 import org.wasp.daemon.core.Daemon;
 import org.wasp.daemon.core.DaemonConfig;
 import org.wasp.daemon.counters.CounterSource;
+import org.wasp.daemon.counters.Event;
 import org.wasp.daemon.counters.EventSpec;
+import org.wasp.daemon.counters.GroupLayout;
 import org.wasp.daemon.counters.LinuxPerfApi;
 import org.wasp.daemon.counters.PerfApi;
 import org.wasp.daemon.counters.PerfCounterSource;
@@ -32,6 +34,7 @@ import org.wasp.daemon.probe.PtlSource;
  * <pre>
  * java -cp waspd.jar org.wasp.daemon.bench.TickBench --source none|replay:FILE|perf-sw
  *      [--mode 0|1] [--pid PID] [--ticks N] [--warmup N] [--sleep-ms MS] [--busy-pid PID]
+ *      [--groups 2]
  * </pre>
  *
  * <ul>
@@ -42,7 +45,8 @@ import org.wasp.daemon.probe.PtlSource;
  *     but with six <em>software</em> events ({@link SoftwareEvents}) in place of the cache
  *     events this machine has no PMU for: the same descriptors, groups and read() calls per
  *     thread as with hardware counters; with {@code --busy-pid}, that process's threads read as
- *     busy ({@link BusyThreads}).</li>
+ *     busy ({@link BusyThreads}); the events in one group per thread
+ *     ({@link GroupLayout#choose}, as the daemon does) unless {@code --groups 2}.</li>
  * </ul>
  * Mode 1 gives the daemon a fixed one-node PTL matrix (no probe runs), so threads of
  * processes that would be replicated are walked for steering as in full mode.
@@ -59,6 +63,7 @@ public final class TickBench {
         int ticks = 60;
         int warmup = 10;
         long sleepMs = 100;
+        String groups = "auto";
         for (int i = 0; i < args.length; i += 2) {
             if (i + 1 >= args.length) {
                 System.err.println("TickBench: " + args[i] + " needs a value");
@@ -73,6 +78,7 @@ public final class TickBench {
                 case "--ticks" -> ticks = Integer.parseInt(v);
                 case "--warmup" -> warmup = Integer.parseInt(v);
                 case "--sleep-ms" -> sleepMs = Long.parseLong(v);
+                case "--groups" -> groups = v;
                 default -> {
                     System.err.println("TickBench: unknown argument " + args[i]);
                     System.exit(2);
@@ -86,8 +92,11 @@ public final class TickBench {
             counters = ReplayCounterSource.open(Path.of(source.substring("replay:".length())));
         } else if (source.equals("perf-sw")) {
             PerfApi api = new SoftwareEvents(new LinuxPerfApi());
-            counters = new PerfCounterSource(busyPid == null ? api : new BusyThreads(api, busyPid),
-                    EventSpec.resolve(Map.of()), 100_000);
+            Map<Event, EventSpec> specs = EventSpec.resolve(Map.of());
+            GroupLayout layout = groups.equals("2") ? GroupLayout.LOADS_AND_STORES : GroupLayout.choose(api, specs);
+            counters = new PerfCounterSource(busyPid == null ? api : new BusyThreads(api, busyPid), specs, layout,
+                    100_000, 0);
+            source += " groups " + layout;
         } else {
             System.err.println("TickBench: --source must be none, replay:FILE or perf-sw");
             System.exit(2);

@@ -22,6 +22,7 @@ import org.wasp.daemon.core.StatusFile;
 import org.wasp.daemon.counters.CounterSource;
 import org.wasp.daemon.counters.Event;
 import org.wasp.daemon.counters.EventSpec;
+import org.wasp.daemon.counters.GroupLayout;
 import org.wasp.daemon.counters.PerfApi;
 import org.wasp.daemon.counters.PerfCounterSource;
 import org.wasp.daemon.counters.RecordingCounterSource;
@@ -146,6 +147,11 @@ public final class WaspdCommand implements Callable<Integer> {
     @Option(names = "--max-threads", paramLabel = "N", defaultValue = "100000",
             description = "Most threads to count; also capped by the descriptor limit (default: ${DEFAULT-VALUE}).")
     int maxThreads;
+
+    @Option(names = "--split-counter-groups",
+            description = "Count each thread's loads and stores as two groups (two reads per interval) even where "
+                    + "the PMU schedules all six events as one (default: one group where it can).")
+    boolean splitCounterGroups;
 
     @Option(names = "--raw-event", paramLabel = "EVENT=CONFIG",
             description = "Raw PMU code for an event instead of the generic one; EVENT is one of l1d_read, "
@@ -419,9 +425,10 @@ public final class WaspdCommand implements Callable<Integer> {
             throw new UserError(ExitCodes.NO_EVENTS, "the PMU cannot count " + String.join(", ", names)
                     + "; give raw codes with --raw-event EVENT=0xCODE, or try the policy on a trace with --replay FILE");
         }
+        GroupLayout layout = splitCounterGroups ? GroupLayout.LOADS_AND_STORES : GroupLayout.choose(api, specs);
         // Besides its six counters, each process's stat file is kept open (at most one per thread), and in
         // full mode each steered thread's too.
-        return new PerfCounterSource(api, specs, maxThreads, mode.equals("1") ? 2 : 1);
+        return new PerfCounterSource(api, specs, layout, maxThreads, mode.equals("1") ? 2 : 1);
     }
 
     private PtlSource startProbe(Topology topology, ProcFs proc) {

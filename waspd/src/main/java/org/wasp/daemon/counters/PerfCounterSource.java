@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Per-thread perf counters: for every thread of a polled process one descriptor per
- * {@link Event}, in the {@link #GROUPS}. New threads get counters, threads that left are
+ * {@link Event}, grouped as the {@link GroupLayout} says. New threads get counters, threads that left are
  * closed. The descriptor limit is raised once at construction; the number of counted threads
  * is capped to fit in it (one warning when the cap is reached).
  */
@@ -25,21 +25,9 @@ public final class PerfCounterSource implements CounterSource {
     private static final Logger LOG = LoggerFactory.getLogger(PerfCounterSource.class);
     /** Descriptors kept free for the JVM, logs, /proc reads and the metrics socket. */
     static final long RESERVED_FDS = 128;
-    /**
-     * Events opened as one group, read with one read(2): 2 per thread per interval instead of
-     * 6, the daemon's main cost with many threads. The loads side and the stores side: each
-     * DTLB miss count shares its group with its access count, so the kernel multiplexes them
-     * together. Three events per group fit in the PMUs of Intel servers since Nehalem (four or
-     * eight general counters per logical CPU) and AMD since family 15h (six), with one left
-     * for the NMI watchdog.
-     */
-    static final Event[][] GROUPS = {
-        {Event.L1D_READ, Event.DTLB_READ, Event.DTLB_READ_MISS},
-        {Event.L1D_WRITE, Event.DTLB_WRITE, Event.DTLB_WRITE_MISS},
-    };
-
     private final PerfApi api;
     private final EventSpec[] specs;
+    private final Event[][] groups;
     /** Per process, its counted threads. */
     private final Map<Integer, Map<Integer, Counted>> counted = new HashMap<>();
     private final long[] scratch = new long[2 + PerfApi.MAX_GROUP];
@@ -47,17 +35,15 @@ public final class PerfCounterSource implements CounterSource {
     private int threads;
     private boolean capWarned;
 
-    public PerfCounterSource(PerfApi api, Map<Event, EventSpec> specs, int maxThreadsWanted) {
-        this(api, specs, maxThreadsWanted, 0);
-    }
-
     /**
      * @param otherFdsPerThread descriptors the daemon keeps per counted thread besides its
      *                          counters (full mode keeps each steered thread's stat file open),
      *                          so that the cap leaves room for them
      */
-    public PerfCounterSource(PerfApi api, Map<Event, EventSpec> specs, int maxThreadsWanted, int otherFdsPerThread) {
+    public PerfCounterSource(PerfApi api, Map<Event, EventSpec> specs, GroupLayout layout, int maxThreadsWanted,
+            int otherFdsPerThread) {
         this.api = api;
+        this.groups = layout.groups();
         this.specs = new EventSpec[Event.COUNT];
         for (Event e : Event.values()) {
             this.specs[e.ordinal()] = specs.get(e);
@@ -149,8 +135,8 @@ public final class PerfCounterSource implements CounterSource {
      * CPU since the last reading. A per-thread event's enabled time advances only while its
      * thread runs, so when the first group's enabled time has not moved, no counter of the
      * thread can have moved either, and the last reading stands (the same object, so the
-     * metrics see a zero delta without computing it). A sleeping thread thus costs one read(2)
-     * per interval instead of two. Null when a read fails (the thread is skipped this time).
+     * metrics see a zero delta without computing it). With two groups, a sleeping thread thus
+     * costs one read(2) per interval instead of two. Null when a read fails (the thread is skipped this time).
      */
     private ThreadSample read(int tid, Counted c) {
         if (!readGroup(c, 0)) {
@@ -161,7 +147,7 @@ public final class PerfCounterSource implements CounterSource {
         }
         ThreadSample s = ThreadSample.zero(tid);
         copyGroup(0, s);
-        for (int g = 1; g < GROUPS.length; g++) {
+        for (int g = 1; g < groups.length; g++) {
             if (!readGroup(c, g)) {
                 return null;
             }
@@ -173,7 +159,7 @@ public final class PerfCounterSource implements CounterSource {
 
     private boolean readGroup(Counted c, int g) {
         try {
-            api.readGroup(c.fds[GROUPS[g][0].ordinal()], scratch);
+            api.readGroup(c.fds[groups[g][0].ordinal()], scratch);
             return true;
         } catch (OsException ex) {
             return false;
@@ -182,8 +168,8 @@ public final class PerfCounterSource implements CounterSource {
 
     /** Copies {@link #scratch}, group {@code g}'s reading, into {@code s}. */
     private void copyGroup(int g, ThreadSample s) {
-        for (int k = 0; k < GROUPS[g].length; k++) {
-            int i = GROUPS[g][k].ordinal();
+        for (int k = 0; k < groups[g].length; k++) {
+            int i = groups[g][k].ordinal();
             s.values()[i] = scratch[2 + k];
             s.enabled()[i] = scratch[0];
             s.running()[i] = scratch[1];
@@ -194,7 +180,7 @@ public final class PerfCounterSource implements CounterSource {
     private int[] openThread(int pid, int tid) throws OsException {
         int[] f = new int[Event.COUNT];
         List<Integer> opened = new ArrayList<>(Event.COUNT);
-        for (Event[] group : GROUPS) {
+        for (Event[] group : groups) {
             int leader = -1;
             for (Event ev : group) {
                 try {

@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -162,7 +164,33 @@ class WaspdCommandTest {
     void onceWithPerfCountersOnTheFakePmu() {
         assertEquals(0, run("0", "--once", "--interval", "1ms"));
         assertEquals(List.of(), platform.kernel.calls);
-        assertEquals(12, platform.perf.closed.size() - 6, "6 probe counters + 2 threads x 6, all closed");
+        assertEquals(6 + 6 + 12, platform.perf.closed.size(),
+                "6 counters opened one by one, a trial group of 6, 2 threads x 6: all closed");
+        assertEquals(Map.of(500, 1, 501, 1), threadGroups(), "each thread's six as one group");
+    }
+
+    @Test
+    void countersSplitInTwoGroupsWhereThePmuTakesFewerThanSix() {
+        platform.perf.maxGroup = 4;
+        assertEquals(0, run("0", "--once", "--interval", "1ms"));
+        assertEquals(Set.of(), platform.perf.openTids(), "all closed, the refused trial's too");
+        assertEquals(Map.of(500, 2, 501, 2), threadGroups(), "loads and stores");
+        platform.perf.maxGroup = Integer.MAX_VALUE;
+        platform.perf.groupSize.clear();
+        assertEquals(0, run("0", "--once", "--interval", "1ms", "--split-counter-groups"));
+        assertEquals(Map.of(500, 2, 501, 2), threadGroups(), "split on request");
+    }
+
+    /** Per counted thread, the number of groups its counters were opened in. */
+    private Map<Integer, Integer> threadGroups() {
+        Map<Integer, Integer> n = new java.util.HashMap<>();
+        platform.perf.groupSize.keySet().forEach(fd -> {
+            int tid = platform.perf.fdToTid.get(fd);
+            if (tid != 0) {
+                n.merge(tid, 1, Integer::sum);
+            }
+        });
+        return n;
     }
 
     @Test

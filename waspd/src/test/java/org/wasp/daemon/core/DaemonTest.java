@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wasp.daemon.counters.CounterSource;
 import org.wasp.daemon.counters.EventSpec;
+import org.wasp.daemon.counters.GroupLayout;
 import org.wasp.daemon.counters.PerfCounterSource;
 import org.wasp.daemon.counters.ProcessSample;
 import org.wasp.daemon.counters.ReplayCounterSource;
@@ -505,7 +506,7 @@ class DaemonTest {
         };
         FakePerf perf = new FakePerf();
         Daemon d = new Daemon(naive().withThreadRelist(3), fs,
-                new PerfCounterSource(perf, EventSpec.resolve(java.util.Map.of()), 1000), kernel, ptl, fs.topology(),
+                new PerfCounterSource(perf, EventSpec.resolve(java.util.Map.of()), GroupLayout.ONE, 1000, 0), kernel, ptl, fs.topology(),
                 SELF);
         d.start();
         ticks(d, 3);
@@ -530,7 +531,7 @@ class DaemonTest {
         FakePerf perf = new FakePerf();
         perf.tidErrno.put(502, Errno.ESRCH);
         Daemon d = daemon(DaemonConfig.defaults(), new PerfCounterSource(perf, EventSpec.resolve(java.util.Map.of()),
-                1000));
+                GroupLayout.LOADS_AND_STORES, 1000, 0));
         matrix[0] = new PtlMatrix(new double[][] {{260, 150}, {300, 95}}, 0);
         ticks(d, 3);
         assertEquals(Set.of(500, 501, 600), perf.openTids());

@@ -20,7 +20,7 @@ import org.wasp.daemon.testutil.FakePerf;
 /** Per-thread counter bookkeeping against a fake perf_event_open. */
 class PerfCounterSourceTest {
     static PerfCounterSource source(FakePerf api, int max) {
-        return new PerfCounterSource(api, EventSpec.resolve(Map.of()), max);
+        return new PerfCounterSource(api, EventSpec.resolve(Map.of()), GroupLayout.LOADS_AND_STORES, max, 0);
     }
 
     @Test
@@ -59,6 +59,26 @@ class PerfCounterSourceTest {
         ProcessSample c = s.poll(10, "p", List.of(10, 11));
         assertEquals(Map.of(10, 1, 11, 1), api.readsByTid);
         assertSame(b.thread(11), c.thread(11));
+    }
+
+    @Test
+    void oneGroupReadsEachThreadOnceWhetherItRanOrNot() throws Exception {
+        FakePerf api = new FakePerf();
+        PerfCounterSource s = new PerfCounterSource(api, EventSpec.resolve(Map.of()), GroupLayout.ONE, 1000, 0);
+        ProcessSample a = s.poll(10, "p", List.of(10, 11));
+        assertEquals(12, api.opens);
+        assertEquals(Map.of(10, 1, 11, 1), api.readsByTid);
+        assertEquals(Set.of(6), Set.copyOf(api.groupSize.values()), "one group of six per thread");
+        for (Event e : Event.values()) {
+            assertEquals(110, a.thread(11).values()[e.ordinal()], e + " read from the one group");
+            assertEquals(1000, a.thread(11).running()[e.ordinal()]);
+        }
+        api.readsByTid.clear();
+        api.onCpuNs.put(11, 5000L);
+        ProcessSample b = s.poll(10, "p", List.of(10, 11));
+        assertEquals(Map.of(10, 1, 11, 1), api.readsByTid);
+        assertSame(a.thread(10), b.thread(10));
+        assertEquals(110 + 3000, b.thread(11).values()[Event.DTLB_WRITE_MISS.ordinal()]);
     }
 
     @Test
@@ -123,7 +143,7 @@ class PerfCounterSourceTest {
         assertEquals(2, source(new FakePerf(), 2).maxThreads());
         FakePerf seven = new FakePerf();
         seven.fdLimit = PerfCounterSource.RESERVED_FDS + 7 * 3 + 6;
-        assertEquals(3, new PerfCounterSource(seven, EventSpec.resolve(Map.of()), 1000, 1).maxThreads(),
+        assertEquals(3, new PerfCounterSource(seven, EventSpec.resolve(Map.of()), GroupLayout.ONE, 1000, 1).maxThreads(),
                 "one more descriptor kept per thread: 7 each");
     }
 

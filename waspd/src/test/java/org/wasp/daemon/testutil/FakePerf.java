@@ -14,7 +14,8 @@ import org.wasp.daemon.jna.Errno;
 
 /**
  * A fake perf_event_open: descriptors per (event, tid) in groups; a group read returns the
- * thread's enabled time ({@link #onCpuNs}, 2000 unless set), half of it as running time, and
+ * thread's enabled time ({@link #onCpuNs}, 2000 unless set), half of it as running time (none
+ * for a group larger than {@link #runsUpTo}), and
  * tid * 10 plus the enabled time beyond 2000 for every member (so the counts move exactly when the
  * thread has run).
  */
@@ -31,6 +32,10 @@ public final class FakePerf implements PerfApi {
     public final Map<Integer, Integer> tidErrno = new HashMap<>();
     public final Set<Event> unsupported = new HashSet<>();
     public long fdLimit = 1024;
+    /** Most members the PMU takes in one group: one more is refused with EINVAL, as x86 does. */
+    public int maxGroup = Integer.MAX_VALUE;
+    /** Groups larger than this open but never run (running time 0), as when pinned events hold counters. */
+    public int runsUpTo = Integer.MAX_VALUE;
     public int opens;
     /** Per tid, the time its counters have been enabled (as if it had run that long); 2000 if absent. */
     public final Map<Integer, Long> onCpuNs = new HashMap<>();
@@ -47,16 +52,21 @@ public final class FakePerf implements PerfApi {
         if (e != null) {
             throw new OsException("open", e);
         }
+        if (groupFd >= 0) {
+            if (!Integer.valueOf(tid).equals(fdToTid.get(groupFd)) || !groupSize.containsKey(groupFd)) {
+                throw new OsException("open in a group of another thread or a non-leader", Errno.EINVAL);
+            }
+            if (groupSize.get(groupFd) >= maxGroup) {
+                throw new OsException("open: group larger than the PMU", Errno.EINVAL);
+            }
+            groupSize.merge(groupFd, 1, Integer::sum);
+        }
         int fd = nextFd++;
         fdToTid.put(fd, tid);
         fdEvent.put(fd, spec.event());
         fdGroup.put(fd, groupFd);
         if (groupFd < 0) {
             groupSize.put(fd, 1);
-        } else if (!fdToTid.get(groupFd).equals(tid) || !groupSize.containsKey(groupFd)) {
-            throw new OsException("open in a group of another thread or a non-leader", Errno.EINVAL);
-        } else {
-            groupSize.merge(groupFd, 1, Integer::sum);
         }
         return fd;
     }
@@ -72,7 +82,7 @@ public final class FakePerf implements PerfApi {
         readsByTid.merge(tid, 1, Integer::sum);
         long enabled = onCpuNs.getOrDefault(tid, 2000L);
         out[0] = enabled;
-        out[1] = enabled / 2;
+        out[1] = n > runsUpTo ? 0 : enabled / 2;
         for (int i = 0; i < n; i++) {
             out[2 + i] = tid * 10L + enabled - 2000;
         }

@@ -7,6 +7,7 @@ import org.wasp.daemon.cli.Platform;
 import org.wasp.daemon.counters.PerfApi;
 import org.wasp.daemon.os.Affinity;
 import org.wasp.daemon.os.MemoryBinding;
+import org.wasp.daemon.counters.GroupLayout;
 import org.wasp.daemon.os.ProcFs;
 import org.wasp.daemon.os.ReplicationControl;
 
@@ -19,6 +20,8 @@ public final class FakePlatform implements Platform {
 
     public FakePlatform(FakeProc proc) {
         this.proc = proc;
+        // The daemon's own thread, where the group layout is tried, has run long enough for the trial.
+        perf.onCpuNs.put(0, GroupLayout.TRIAL_ENABLED_NS);
     }
 
     @Override
