@@ -64,6 +64,19 @@ public final class Daemon {
      * cost). A pid that leaves the listing is forgotten, so a later reuse is read afresh.
      */
     private final Set<Integer> kernelThreads = new HashSet<>();
+    /**
+     * The last listing of /proc and the kernel's last allocated pid before it: /proc is listed
+     * again when a pid has been allocated since (a process that ends leaves a pid whose stat
+     * cannot be read, skipped until the next listing; its pid cannot be reused unallocated), and
+     * every {@link #PROC_RELIST} intervals in any case, in case the last allocated pid is wrong
+     * (a /proc/loadavg that a container overlays).
+     */
+    private List<Integer> listedPids;
+    private long listedAtPid = -1;
+    private int sinceListed;
+    static final int PROC_RELIST = 10;
+    /** The kernel's last allocated pid at the start of this interval ({@link ProcFs#lastPid}). */
+    private long lastPid = -1;
     /** The stat files of the user processes read last interval, kept open ({@link #processStat}). */
     private final Map<Integer, TaskStatFile> procStats = new HashMap<>();
     private boolean kernelRefusalReported;
@@ -142,6 +155,8 @@ public final class Daemon {
 
     /** One sampling interval. */
     public void tick() {
+        // Before any listing: a process or thread created after this read shows next interval.
+        lastPid = proc.lastPid();
         counters.beginInterval();
         for (TrackedProcess p : tracked.values()) {
             p.seen = false;
@@ -171,10 +186,7 @@ public final class Daemon {
     /** Processes to watch now. */
     private Map<Integer, Candidate> candidates() {
         Map<Integer, Candidate> out = new LinkedHashMap<>();
-        java.util.Collection<Integer> pids = cfg.pids().isEmpty() ? proc.pids() : new java.util.TreeSet<>(cfg.pids());
-        if (cfg.pids().isEmpty()) {
-            kernelThreads.retainAll(new HashSet<>(pids));
-        }
+        java.util.Collection<Integer> pids = cfg.pids().isEmpty() ? processIds() : new java.util.TreeSet<>(cfg.pids());
         Set<Integer> read = new HashSet<>();
         for (int pid : pids) {
             if (pid == selfPid || leftAlone.contains(pid) || denied.contains(pid) || kernelThreads.contains(pid)) {
@@ -213,6 +225,17 @@ public final class Daemon {
             });
         }
         return out;
+    }
+
+    /** /proc's processes, listed again when a pid has been allocated since the last listing. */
+    private List<Integer> processIds() {
+        if (lastPid < 0 || lastPid != listedAtPid || listedPids == null || ++sinceListed >= PROC_RELIST) {
+            listedPids = proc.pids();
+            listedAtPid = lastPid;
+            sinceListed = 0;
+            kernelThreads.retainAll(new HashSet<>(listedPids));
+        }
+        return listedPids;
     }
 
     /**
@@ -257,7 +280,7 @@ public final class Daemon {
         }
         p.seen = true;
         p.comm = comm;
-        if (p.listing.relist(c.threads())) {
+        if (p.listing.relist(c.threads(), lastPid)) {
             p.tids = proc.tasks(pid);
         }
         List<Integer> tids = p.tids;

@@ -40,6 +40,8 @@ public class ProcFs {
     private final byte[] lineBuf = new byte[4096];
     /** The buffer the kept stat files read into, one at a time (the steering thread's). */
     private final ByteBuffer statBuf = ByteBuffer.allocateDirect(4096);
+    /** Whether this /proc is of the daemon's pid namespace ({@link #lastPid}); null until checked. */
+    private Boolean ownPidNamespace;
 
     public ProcFs(Path root) {
         this.root = root;
@@ -56,6 +58,42 @@ public class ProcFs {
     /** Process ids in /proc. */
     public List<Integer> pids() {
         return numericEntries(root.resolve("proc"));
+    }
+
+    /**
+     * The pid the kernel allocated last (the fifth field of /proc/loadavg), or -1 when unknown.
+     * Every new process and every new thread takes a pid, so while this stays the same nothing
+     * has been created, and the daemon need not list /proc or a process's tasks again. Only when
+     * this /proc shows the daemon's own pid namespace (its /proc/self is its own pid): the field
+     * is the reader's namespace's, and in another namespace it would miss the processes this
+     * /proc lists.
+     */
+    public long lastPid() {
+        if (ownPidNamespace == null) {
+            try {
+                String self = Files.readSymbolicLink(root.resolve("proc/self")).toString();
+                ownPidNamespace = self.equals(Long.toString(ProcessHandle.current().pid()));
+            } catch (IOException | UnsupportedOperationException e) {
+                ownPidNamespace = false;
+            }
+        }
+        if (!ownPidNamespace) {
+            return -1;
+        }
+        return firstLine(root.resolve("proc/loadavg")).map(ProcFs::loadavgLastPid).orElse(-1L);
+    }
+
+    /** The last field of a /proc/loadavg line, "0.00 0.01 0.05 1/123 4567"; -1 if malformed. */
+    static long loadavgLastPid(String line) {
+        String[] f = line.trim().split(" ");
+        if (f.length != 5) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(f[4]);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** Thread ids of {@code pid}; empty if it vanished. */

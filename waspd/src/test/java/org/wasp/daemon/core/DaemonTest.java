@@ -2,6 +2,7 @@
 package org.wasp.daemon.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.wasp.daemon.testutil.Traces.concat;
 import static org.wasp.daemon.testutil.Traces.p;
@@ -153,6 +154,32 @@ class DaemonTest {
         @Override
         public void close() {
             closed = true;
+            inner.close();
+        }
+    }
+
+    /**
+     * A kept stat file that, like one of /proc, cannot be read once its thread is gone (a
+     * fixture file removed while open would still read).
+     */
+    record ProcBound(Path root, int pid, int tid, org.wasp.daemon.os.TaskStatFile inner)
+            implements org.wasp.daemon.os.TaskStatFile {
+        private boolean gone() {
+            return !java.nio.file.Files.exists(root.resolve("proc/" + pid + "/task/" + tid + "/stat"));
+        }
+
+        @Override
+        public int processor() {
+            return gone() ? GONE : inner.processor();
+        }
+
+        @Override
+        public Optional<org.wasp.daemon.os.parse.ProcStat> stat() {
+            return gone() ? Optional.empty() : inner.stat();
+        }
+
+        @Override
+        public void close() {
             inner.close();
         }
     }
@@ -490,6 +517,62 @@ class DaemonTest {
         assertEquals(Set.of(500, 501), kernel.forced.keySet());
         ticks(d, 3);
         assertEquals(4, kernel.calls.size(), "nothing changes: nothing is done");
+    }
+
+    @Test
+    void nothingIsListedAgainWhileNoPidIsAllocated() {
+        List<String> listings = new ArrayList<>();
+        ProcFs fs = new ProcFs(root) {
+            @Override
+            public List<Integer> pids() {
+                listings.add("proc");
+                return super.pids();
+            }
+
+            @Override
+            public List<Integer> tasks(int pid) {
+                listings.add("task " + pid);
+                return super.tasks(pid);
+            }
+
+            @Override
+            public Optional<org.wasp.daemon.os.TaskStatFile> openTaskStat(int pid, int tid) {
+                return super.openTaskStat(pid, tid).map(f -> new ProcBound(root, pid, tid, f));
+            }
+        };
+        proc.lastPid(1000);
+        FakePerf perf = new FakePerf();
+        Daemon d = new Daemon(naive().withThreadRelist(2), fs,
+                new PerfCounterSource(perf, EventSpec.resolve(java.util.Map.of()), GroupLayout.ONE, 1000, 0), kernel,
+                ptl, fs.topology(), SELF);
+        d.start();
+        ticks(d, 6);
+        assertEquals(List.of("proc", "task 500", "task 600"), listings, "listed once: nothing was created since");
+        assertEquals(Set.of(500, 501, 600), perf.openTids());
+        listings.clear();
+        proc.kill(600);
+        proc.exitThread(500, 501);
+        ticks(d, 3);
+        assertEquals(List.of("task 500"), listings, "a thread ended: its count changed; an ended process is "
+                + "seen by its stat file");
+        assertEquals(Set.of(500), perf.openTids(), "the ended thread's and process's counters closed");
+        ticks(d, 2);
+        assertEquals(List.of("task 500", "proc"), listings,
+                "/proc still listed every 10 intervals, in case the last pid is wrong");
+        ticks(d, 9);
+        assertEquals(2, listings.size());
+        listings.clear();
+        proc.process(700, "new", 0, 700).thread(500, 502, "app", 0).lastPid(1002);
+        d.tick();
+        assertEquals(List.of("proc", "task 500", "task 700"), listings, "pids allocated: /proc listed again");
+        assertEquals(Set.of(500, 502, 700), perf.openTids(), "the new process and thread counted at once");
+        listings.clear();
+        // A thread starts as another ends: the count stays, the allocated pid says to look.
+        proc.exitThread(500, 502).thread(500, 503, "app", 0).lastPid(1003);
+        ticks(d, 2);
+        assertTrue(perf.openTids().contains(503), "found within --thread-relist intervals");
+        assertFalse(perf.openTids().contains(502));
+        d.undo();
     }
 
     @Test

@@ -34,6 +34,32 @@ class ProcFsTest {
     }
 
     @Test
+    void lastPidOnlyWhereProcIsOfOurPidNamespace(@TempDir Path root) throws Exception {
+        org.wasp.daemon.testutil.FakeProc f = new org.wasp.daemon.testutil.FakeProc(root);
+        assertEquals(-1, new ProcFs(root).lastPid(), "no /proc/self, no loadavg");
+        f.lastPid(31337);
+        assertEquals(31337, new ProcFs(root).lastPid());
+        f.lastPid(31338);
+        ProcFs p = new ProcFs(root);
+        assertEquals(31338, p.lastPid());
+        f.write("proc/loadavg", "0.1 0.2 0.3 1/2\n");
+        assertEquals(-1, p.lastPid(), "malformed");
+        java.nio.file.Files.delete(root.resolve("proc/self"));
+        java.nio.file.Files.createSymbolicLink(root.resolve("proc/self"), Path.of("1"));
+        f.write("proc/loadavg", "0.1 0.2 0.3 1/2 999\n");
+        assertEquals(-1, new ProcFs(root).lastPid(), "another pid namespace's /proc: its field is not ours");
+        assertTrue(ProcFs.system().lastPid() > 0, "this machine's");
+    }
+
+    @Test
+    void parsesLoadavgLastPid() {
+        assertEquals(4567, ProcFs.loadavgLastPid("0.00 0.01 0.05 1/123 4567"));
+        assertEquals(4567, ProcFs.loadavgLastPid("0.00 0.01 0.05 1/123 4567\n"));
+        assertEquals(-1, ProcFs.loadavgLastPid("0.00 0.01 0.05 1/123"));
+        assertEquals(-1, ProcFs.loadavgLastPid("0.00 0.01 0.05 1/123 x"));
+    }
+
+    @Test
     void parsesIds() {
         assertEquals(4242, ProcFs.parseId("4242"));
         assertEquals(0, ProcFs.parseId("0"));

@@ -126,6 +126,23 @@ public final class FakeProc {
         return this;
     }
 
+    /**
+     * The kernel's last allocated pid, as /proc/loadavg gives it, and a /proc/self naming this
+     * JVM, so that ProcFs takes the tree for its own pid namespace and believes the field.
+     */
+    public FakeProc lastPid(long pid) {
+        write("proc/loadavg", "0.10 0.20 0.30 1/123 " + pid + "\n");
+        Path self = root.resolve("proc/self");
+        try {
+            if (!Files.isSymbolicLink(self)) {
+                Files.createSymbolicLink(self, Path.of(Long.toString(ProcessHandle.current().pid())));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
     public FakeProc mitosisStatus(String text) {
         write("proc/mitosis_status", text);
         return this;
