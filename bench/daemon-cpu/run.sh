@@ -13,7 +13,7 @@
 #
 #   sudo bench/daemon-cpu/run.sh [--threads N] [--seconds S] [--warmup S]
 #        [--modes "0 1 0sw 1busy"] [--jar FILE]... [--java-opts OPTS]...
-#        [--daemon-opts OPTS]... [--no-tick]
+#        [--daemon-opts OPTS]... [--fork-every SECONDS] [--no-tick]
 #
 # Prints, per mode, per jar, per set of JVM options and per set of extra
 # daemon options (several --jar, --java-opts or --daemon-opts run one after
@@ -28,10 +28,17 @@
 # calls in C: ungrouped (6 per thread), in groups of two, three and six (3, 2
 # and 1 per thread; waspd opens one group of six where the PMU schedules it,
 # else two of three).
+#
+# The daemon lists /proc and a process's tasks again only when the kernel has
+# allocated a pid since its last listing (docs/waspd.md), and on a quiet
+# machine none is allocated during the measured window. --fork-every S runs
+# a shell loop that starts a short process every S seconds during each
+# daemon run, as on a server where cron jobs, health checks and shells start
+# processes all the time: the figures with every listing made.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-jars=() opts_list=() daemon_opts_list=() tick=1
+jars=() opts_list=() daemon_opts_list=() tick=1 fork_every=
 threads=1000 seconds=60 warmup=15 modes="0 1 0sw"
 while (( $# )); do
 	case $1 in
@@ -42,8 +49,9 @@ while (( $# )); do
 	--jar) jars+=("$(realpath "${2:?}")"); shift 2 ;;
 	--java-opts) opts_list+=("${2:?}"); shift 2 ;;
 	--daemon-opts) daemon_opts_list+=("${2?}"); shift 2 ;;
+	--fork-every) fork_every=${2:?}; shift 2 ;;
 	--no-tick) tick=0; shift ;;
-	-h|--help) sed -n '3,30p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,37p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -59,9 +67,10 @@ java_opts=${JAVA_OPTS:-$(sed -n 's/.*WASPD_JAVA_OPTS:-\([^}]*\)}.*/\1/p' "$root/
 (( ${#daemon_opts_list[@]} )) || daemon_opts_list=("")
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/wasp-cpu.XXXXXX")
-sleepers_pid= daemon_pid=
+sleepers_pid= daemon_pid= forker_pid=
 cleanup() {
 	set +e
+	[ -n "$forker_pid" ] && kill "$forker_pid" 2>/dev/null
 	[ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null
 	[ -n "$sleepers_pid" ] && kill "$sleepers_pid" 2>/dev/null
 	wait 2>/dev/null
@@ -111,11 +120,15 @@ for daemon_opts in "${daemon_opts_list[@]}"; do
 		cmd=(-cp "$jar" org.wasp.daemon.bench.SoftwareEventsDaemon "${mode%busy}" --busy-pid "$sleepers_pid") ;;
 	*) echo "run.sh: unknown mode $mode" >&2; exit 2 ;;
 	esac
-	echo "# load $(cut -d' ' -f1-3 /proc/loadavg); JAVA_OPTS=$java_opts${daemon_opts:+; daemon options: $daemon_opts}"
+	echo "# load $(cut -d' ' -f1-3 /proc/loadavg); JAVA_OPTS=$java_opts${daemon_opts:+; daemon options: $daemon_opts}${fork_every:+; a process started every $fork_every s}"
 	# shellcheck disable=SC2086
 	java $java_opts "${cmd[@]}" --dry-run --interval 1s --status-file "$work/status.json" $daemon_opts \
 		2>"$work/daemon.log" &
 	daemon_pid=$!
+	if [ -n "$fork_every" ]; then
+		( while :; do /bin/true; sleep "$fork_every"; done ) &
+		forker_pid=$!
+	fi
 	sleep "$warmup"
 	kill -0 "$daemon_pid" 2>/dev/null || { echo "run.sh: waspd exited early:" >&2; tail "$work/daemon.log" >&2; exit 1; }
 	t0=$(ticks "$daemon_pid"); threads_cpu "$daemon_pid" >"$work/thr0"
@@ -125,11 +138,15 @@ for daemon_opts in "${daemon_opts_list[@]}"; do
 	kill -TERM "$daemon_pid"
 	rc=0; wait "$daemon_pid" || rc=$?
 	daemon_pid=
+	if [ -n "$forker_pid" ]; then
+		kill "$forker_pid"; wait "$forker_pid" 2>/dev/null || true
+		forker_pid=
+	fi
 	awk -v d="$(( t1 - t0 ))" -v hz="$hz" -v s="$seconds" 'BEGIN {
 		printf "daemon CPU (utime+stime, /proc/PID/stat): %.0f ms in %d s = %.2f ms per interval = %.2f%% of one core\n",
 			d * 1000 / hz, s, d * 1000 / hz / s, d * 100 / hz / s }'
 	echo "# load $(cut -d' ' -f1-3 /proc/loadavg); counted threads at the end: $monitored"
-	echo "exit status after SIGTERM: $rc; decisions logged: $(grep -c 'replication off -> on' "$work/daemon.log")"
+	echo "exit status after SIGTERM: $rc; decisions logged: $(grep -c 'replication off -> on' "$work/daemon.log"); $(grep -o 'counting [a-z ]* group[s]*' "$work/daemon.log" | head -1)"
 	echo "per JVM thread (schedstat), ms per interval:"
 	awk -v s="$seconds" '
 		FNR == NR { before[$1] = $3; next }
@@ -146,14 +163,17 @@ done
 java_opts=${opts_list[0]}
 
 (( tick )) || exit 0
+# A trace just long enough for the ticks (TickBench's replay source holds all of it in its heap).
+"$here/make-trace.sh" "$sleepers_pid" 80 >"$work/tick-trace.rec"
 echo
 echo "## Daemon.tick() alone (dry run, naive mode, all processes), ticking thread's CPU time, 60 ticks"
 for jar in "${jars[@]}"; do
 	echo "# $jar, load $(cut -d' ' -f1-3 /proc/loadavg)"
-	for src in none "replay:$work/trace.rec" perf-sw "perf-sw --groups 2"; do
+	for src in none "replay:$work/tick-trace.rec" perf-sw "perf-sw --groups 2"; do
 		# shellcheck disable=SC2086
 		java $java_opts -cp "$jar" org.wasp.daemon.bench.TickBench --source $src --ticks 60 --warmup 15 \
-			--sleep-ms 200 2>/dev/null | sed "s|$work/||"
+			--sleep-ms 200 2>"$work/tick.log" | sed "s|$work/||" ||
+			echo "TickBench --source $src failed: $(grep -m1 -i 'error\|exception' "$work/tick.log" | sed "s|$work/||")"
 	done
 done
 echo

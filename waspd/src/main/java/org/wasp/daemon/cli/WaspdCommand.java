@@ -137,7 +137,8 @@ public final class WaspdCommand implements Callable<Integer> {
 
     @Option(names = "--thread-relist", paramLabel = "N", defaultValue = "" + DaemonConfig.DEFAULT_THREAD_RELIST,
             description = "List a process's threads (/proc/PID/task) when its thread count changes, else every N "
-                    + "intervals; 1: every interval (default: ${DEFAULT-VALUE}).")
+                    + "intervals if a pid was allocated since the last listing; 1: every such interval (default: "
+                    + "${DEFAULT-VALUE}).")
     int threadRelist;
 
     @Option(names = "--adopt",

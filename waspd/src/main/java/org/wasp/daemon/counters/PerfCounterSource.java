@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Per-thread perf counters: for every thread of a polled process one descriptor per
- * {@link Event}, grouped as the {@link GroupLayout} says. New threads get counters, threads that left are
- * closed. The descriptor limit is raised once at construction; the number of counted threads
- * is capped to fit in it (one warning when the cap is reached).
+ * {@link Event}, grouped as the {@link GroupLayout} says. New threads get counters, threads
+ * that left are closed. The descriptor limit is raised once at construction; the number of
+ * counted threads is capped to fit in it (one warning when the cap is reached).
  */
 public final class PerfCounterSource implements CounterSource {
     private static final Logger LOG = LoggerFactory.getLogger(PerfCounterSource.class);
