@@ -146,7 +146,7 @@ for daemon_opts in "${daemon_opts_list[@]}"; do
 		printf "daemon CPU (utime+stime, /proc/PID/stat): %.0f ms in %d s = %.2f ms per interval = %.2f%% of one core\n",
 			d * 1000 / hz, s, d * 1000 / hz / s, d * 100 / hz / s }'
 	echo "# load $(cut -d' ' -f1-3 /proc/loadavg); counted threads at the end: $monitored"
-	echo "exit status after SIGTERM: $rc; decisions logged: $(grep -c 'replication off -> on' "$work/daemon.log"); $(grep -o 'counting [a-z ]* group[s]*' "$work/daemon.log" | head -1)"
+	echo "exit status after SIGTERM: $rc; decisions logged: $(grep -c 'replication off -> on' "$work/daemon.log"); $(grep -o "counting [a-z' ]*group[s]*" "$work/daemon.log" | head -1)"
 	echo "per JVM thread (schedstat), ms per interval:"
 	awk -v s="$seconds" '
 		FNR == NR { before[$1] = $3; next }

@@ -426,7 +426,12 @@ public final class WaspdCommand implements Callable<Integer> {
             throw new UserError(ExitCodes.NO_EVENTS, "the PMU cannot count " + String.join(", ", names)
                     + "; give raw codes with --raw-event EVENT=0xCODE, or try the policy on a trace with --replay FILE");
         }
-        GroupLayout layout = splitCounterGroups ? GroupLayout.LOADS_AND_STORES : GroupLayout.choose(api, specs);
+        GroupLayout layout = GroupLayout.LOADS_AND_STORES;
+        if (splitCounterGroups) {
+            LOG.info("counting loads and stores as two groups (--split-counter-groups)");
+        } else {
+            layout = GroupLayout.choose(api, specs);
+        }
         // Besides its six counters, each process's stat file is kept open (at most one per thread), and in
         // full mode each steered thread's too.
         return new PerfCounterSource(api, specs, layout, maxThreads, mode.equals("1") ? 2 : 1);

@@ -16,7 +16,11 @@ import org.slf4j.LoggerFactory;
  * counters at once.
  */
 public enum GroupLayout {
-    /** All six in one group: one read per thread. Needs six free general counters (AMD Zen, Intel since Ice Lake). */
+    /**
+     * All six in one group: one read per thread. Needs six free general counters: Intel since Ice
+     * Lake has eight per logical CPU; AMD Zen has six, one of which the NMI watchdog holds when it
+     * is on (the default), so there only with {@code kernel.nmi_watchdog=0}.
+     */
     ONE(new Event[][] {
         {Event.L1D_READ, Event.DTLB_READ, Event.DTLB_READ_MISS, Event.L1D_WRITE, Event.DTLB_WRITE,
             Event.DTLB_WRITE_MISS},
