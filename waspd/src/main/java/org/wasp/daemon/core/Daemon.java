@@ -61,7 +61,8 @@ public final class Daemon {
     /**
      * Kernel threads seen in /proc, not read again while their pid stays listed (they are
      * most of /proc on a big server, and reading every stat each interval is the scan's main
-     * cost). A pid that leaves the listing is forgotten, so a later reuse is read afresh.
+     * cost). A pid that leaves the listing, or that the kernel may have allocated again since
+     * the last listing, is forgotten, so a later reuse is read afresh.
      */
     private final Set<Integer> kernelThreads = new HashSet<>();
     /**
@@ -231,11 +232,25 @@ public final class Daemon {
     private List<Integer> processIds() {
         if (lastPid < 0 || lastPid != listedAtPid || listedPids == null || ++sinceListed >= PROC_RELIST) {
             listedPids = proc.pids();
+            Set<Integer> now = new HashSet<>(listedPids);
+            // A kernel thread's pid may have been freed and allocated again to a user process since.
+            kernelThreads.removeIf(pid -> !now.contains(pid) || allocatedSince(pid, listedAtPid, lastPid));
             listedAtPid = lastPid;
             sinceListed = 0;
-            kernelThreads.retainAll(new HashSet<>(listedPids));
         }
         return listedPids;
+    }
+
+    /**
+     * Whether {@code pid} can have been allocated after {@code from} was, up to {@code to}: the
+     * kernel hands out pids in increasing order, going round to the lowest free one after its
+     * maximum. False when either is unknown (-1).
+     */
+    static boolean allocatedSince(int pid, long from, long to) {
+        if (from < 0 || to < 0) {
+            return false;
+        }
+        return from <= to ? pid > from && pid <= to : pid > from || pid <= to;
     }
 
     /**

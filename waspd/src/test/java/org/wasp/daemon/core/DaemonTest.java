@@ -104,6 +104,49 @@ class DaemonTest {
         assertEquals(List.of(2), statReads.stream().filter(p -> p == 2).toList(), "a listed-again pid is read");
     }
 
+    @Test
+    void aKernelThreadsPidAllocatedAgainWithinAnIntervalIsReadAfresh() throws Exception {
+        List<Integer> statReads = new ArrayList<>();
+        ProcFs fs = new ProcFs(root) {
+            @Override
+            public Optional<org.wasp.daemon.os.TaskStatFile> openTaskStat(int pid, int tid) {
+                statReads.add(pid);
+                return super.openTaskStat(pid, tid).map(f -> new ProcBound(root, pid, tid, f));
+            }
+        };
+        proc.lastPid(1000);
+        Daemon d = new Daemon(naive(), fs, new ReplayCounterSource(trace(repeat(HIGH, 6), repeat(LOW, 6))), kernel,
+                ptl, fs.topology(), SELF);
+        d.start();
+        ticks(d, 2);
+        assertEquals(1, statReads.stream().filter(p -> p == 2).count(), "kthreadd read once");
+        // kthreadd exits and, the allocator having gone round past its maximum, pid 2 goes to a user process
+        // before the next listing: it is still listed, but the last pid moved over it.
+        proc.kill(2);
+        proc.process(2, "reused", 0, 2).lastPid(2);
+        statReads.clear();
+        d.tick();
+        assertEquals(List.of(2), statReads.stream().filter(p -> p == 2).toList(), "pid 2 read afresh");
+        statReads.clear();
+        proc.lastPid(3);
+        d.tick();
+        assertEquals(List.of(), statReads.stream().filter(p -> p == 2).toList(), "kept open since: not opened again");
+    }
+
+    @Test
+    void pidsAllocatedSinceGoRound() {
+        assertTrue(Daemon.allocatedSince(1001, 1000, 1005));
+        assertTrue(Daemon.allocatedSince(1005, 1000, 1005));
+        assertFalse(Daemon.allocatedSince(1000, 1000, 1005), "allocated before");
+        assertFalse(Daemon.allocatedSince(1006, 1000, 1005));
+        assertFalse(Daemon.allocatedSince(1003, 1000, 1000), "nothing allocated");
+        assertTrue(Daemon.allocatedSince(4_000_000, 3_999_990, 400), "after the wrap: the top");
+        assertTrue(Daemon.allocatedSince(300, 3_999_990, 400), "and the bottom");
+        assertFalse(Daemon.allocatedSince(500, 3_999_990, 400));
+        assertFalse(Daemon.allocatedSince(500, -1, 400), "unknown");
+        assertFalse(Daemon.allocatedSince(500, 400, -1));
+    }
+
     /** A ProcFs whose kept stat files are {@link Handle}s, each added to {@code handles}. */
     private ProcFs handleFs(List<Handle> handles, List<Integer> statReads) {
         return new ProcFs(root) {
