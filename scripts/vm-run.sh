@@ -22,6 +22,7 @@ usage: ${0##*/} [options] [--] COMMAND [ARG...]
   --nodes N         emulated NUMA nodes (default 2)
   --cpus N          vCPUs, spread over the nodes in blocks (default 4, at least N)
   --mem MiB         guest memory, split evenly over the nodes (default 1024 per node)
+  --swap MiB        a swap disk of this size, sparse, deleted afterwards (default 256; 0: none)
   --slow-nodes LIST memory tiers: these nodes (comma-separated ids, e.g. 1 or 2,3)
                     get no CPUs, and an ACPI HMAT (-machine hmat=on) gives them
                     twice the latency and half the bandwidth of the others, so
@@ -39,7 +40,7 @@ Exit status: COMMAND's, or 124 timeout, 125 guest crash, 126 kernel warning,
 USAGE
 }
 
-target=guest kernel= nodes=2 cpus= mem= timeout=600 logf= accel=${WASP_ACCEL:-auto}
+target=guest kernel= nodes=2 cpus= mem= swap=256 timeout=600 logf= accel=${WASP_ACCEL:-auto}
 la57=0 append= allow_warn=0 quiet=0 slow_nodes=
 while (( $# )); do
 	case $1 in
@@ -48,6 +49,7 @@ while (( $# )); do
 	--nodes) nodes=${2:?}; shift 2 ;;
 	--cpus) cpus=${2:?}; shift 2 ;;
 	--mem) mem=${2:?}; shift 2 ;;
+	--swap) swap=${2:?}; shift 2 ;;
 	--slow-nodes) slow_nodes=${2:?}; shift 2 ;;
 	--timeout) timeout=${2:?}; shift 2 ;;
 	--log) logf=${2:?}; shift 2 ;;
@@ -83,6 +85,7 @@ for (( i = 0; i < nodes; i++ )); do
 	[ -n "${slow[i]:-}" ] || cpu_nodes+=("$i")
 done
 (( ${#cpu_nodes[@]} )) || fail "--slow-nodes: at least one node must stay fast (it holds the CPUs)"
+[[ $swap =~ ^[0-9]+$ ]] || fail "--swap must be a number of MiB (0: no swap)"
 is_num "$timeout" || fail "--timeout must be a positive number of seconds"
 case $accel in auto|kvm|tcg) ;; *) fail "--accel must be auto, kvm or tcg" ;; esac
 kernel=${kernel:-$WASP_CACHE/build/$target/arch/x86/boot/bzImage}
@@ -182,6 +185,12 @@ mkdir -p "$share"
 	printf 'exec'; printf ' %q' "$@"; printf '\n'
 } >"$share/cmd"
 : >"$share/out"
+# Swap on a sparse disk image (the guest's init runs mkswap and swapon).
+swap_args=()
+if (( swap > 0 )); then
+	truncate -s "${swap}M" "$run/swap.img" || fail "cannot create a ${swap} MiB swap image in $run"
+	swap_args=(-drive "file=$run/swap.img,format=raw,if=virtio,cache=unsafe")
+fi
 
 init=$WASP_ROOT/scripts/guest-init
 cmdline="console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro"
@@ -200,7 +209,7 @@ timeout --kill-after=5 "$timeout" qemu-system-x86_64 -nodefaults -no-reboot -dis
 	-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root \
 	-fsdev "local,id=share,path=$share,security_model=none" \
 	-device virtio-9p-pci,fsdev=share,mount_tag=waspshare \
-	-serial "file:$logf" </dev/null >"$run/qemu.err" 2>&1 &
+	"${swap_args[@]}" -serial "file:$logf" </dev/null >"$run/qemu.err" 2>&1 &
 qpid=$!
 wait "$qpid"
 qrc=$?
