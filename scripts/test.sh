@@ -10,7 +10,8 @@ set -uo pipefail
 usage() {
 	cat <<USAGE
 usage: ${0##*/} [--no-java] [--no-kernel] [--targets "guest debug"] [--nodes LIST]
-                [--debug-nodes LIST] [--rerun]
+                [--debug-nodes LIST] [--mm-nodes LIST] [--debug-mm-nodes LIST]
+                [--extended] [--rerun]
   --no-java        skip the Java unit tests
   --no-kernel      skip the kernel builds and everything in the guest
   --targets LIST   kernels to build and test in: guest (small, fast; kmemleak
@@ -22,6 +23,14 @@ usage: ${0##*/} [--no-java] [--no-kernel] [--targets "guest debug"] [--nodes LIS
                    vm-run.sh --slow-nodes; runs migrate_copy only)
                    (default: "2 4 2la57 2tiers")
   --debug-nodes LIST  the same for the debug kernel (default: "2 2tiers")
+  --mm-nodes LIST  node counts of the guests that run the kernel's own mm
+                   selftests, unreplicated and then with every process
+                   replicated (tests/guest/mm-selftests.sh) (default: "2 4")
+  --debug-mm-nodes LIST  the same on the debug kernel (default: none;
+                   "2" with --extended)
+  --extended       also the long runs: the replication stress for 10 minutes
+                   per guest instead of 20 s, the mm selftests on the debug
+                   kernel (see docs/testing.md for the times)
   --rerun          run every guest again, also those whose inputs did not
                    change since they passed (see below)
 A guest run whose inputs are all unchanged since it passed (kernel image and
@@ -32,7 +41,7 @@ Results (TAP and logs) are kept in \$WASP_CACHE/results ($WASP_CACHE/results).
 USAGE
 }
 java=1 kernel=1 rerun=0 targets=${WASP_TARGETS:-guest debug} node_counts="2 4 2la57 2tiers"
-debug_nodes="2 2tiers"
+debug_nodes="2 2tiers" mm_nodes="2 4" debug_mm_nodes= extended=0
 while (( $# )); do
 	case $1 in
 	--no-java) java=0; shift ;;
@@ -40,11 +49,19 @@ while (( $# )); do
 	--targets) targets=${2:?}; shift 2 ;;
 	--nodes) node_counts=${2:?}; shift 2 ;;
 	--debug-nodes) debug_nodes=${2:?}; shift 2 ;;
+	--mm-nodes) mm_nodes=${2?}; shift 2 ;;
+	--debug-mm-nodes) debug_mm_nodes=${2?}; shift 2 ;;
+	--extended) extended=1; shift ;;
 	--rerun) rerun=1; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; die "unknown argument: $1" ;;
 	esac
 done
+
+if (( extended )); then
+	export WASP_STRESS_SECONDS=${WASP_STRESS_SECONDS:-600} WASP_MM_SET=extended
+	debug_mm_nodes=${debug_mm_nodes:-2}
+fi
 
 results=$WASP_CACHE/results
 rm -rf "$results"
@@ -123,6 +140,19 @@ build_guest_tests() {
 		make -C "$tree/tools/testing/selftests/$dir" OUTPUT="$out/$dir" || return
 		find "$out/$dir" -name '*.o' -delete
 	done <"$WASP_PATCHES/selftests"
+}
+
+# build_mm_selftests TREE OBJ OUT: the kernel's tools/testing/selftests/mm,
+# against the prepared tree's uapi headers. 6.12's khugepaged.c lacks
+# KSFT_SKIP; programs that need libraries the host lacks are left out.
+build_mm_selftests() {
+	local tree=$1 obj=$2 out=$3
+	make -s -C "$tree" O="$obj" headers || return
+	mkdir -p "$out"
+	make -s -k -C "$tree/tools/testing/selftests/mm" OUTPUT="$out" \
+		KHDR_INCLUDES="-isystem $obj/usr/include -DKSFT_SKIP=4" || true
+	find "$out" -name '*.o' -delete
+	[ -x "$out/cow" ]	# the core of the set built
 }
 
 # guest_programs TARGET GUEST PROGRAM...: what runs in that guest. Every
@@ -232,11 +262,42 @@ if (( kernel )); then
 			[ -d "$WASP_MODULES" ] && inputs+=("$WASP_MODULES")
 			[[ " ${run[*]##*/} " == *" waspd_test "* ]] && [ -f "$WASP_JAR" ] && inputs+=("$WASP_JAR")
 			key=$(inputs_key "$name ${append[*]} ${run[*]##*/} $WASP_EXPECT_RELEASE $WASP_EXPECT_UTS
-				$WASP_EXPECT_NODES $WASP_EXPECT_CPUS $WASP_EXPECT_LA57" "${inputs[@]}")
+				$WASP_EXPECT_NODES $WASP_EXPECT_CPUS $WASP_EXPECT_LA57 ${WASP_STRESS_SECONDS:-}" "${inputs[@]}")
 			reuse_passed "guest ($name)" "$key" "$tap" && continue
 			"$WASP_ROOT/scripts/vm-run.sh" --target "$target" --nodes "$n" "${paging[@]}" "${tiers[@]}" \
 				"${append[@]}" --timeout 1800 --log "$results/console-$target-$guest.log" -- \
 				"$WASP_ROOT/tests/guest/run-tests.sh" "${run[@]}" | tee "$tap"
+			rc=${PIPESTATUS[0]}
+			count_tap "guest ($name)" "$tap"
+			if (( rc != 0 )) && ! grep -q '^not ok' "$tap"; then
+				fail "guest run ($name) ended with status $rc"
+			elif (( rc == 0 )) && ! grep -q '^not ok' "$tap"; then
+				save_passed "$key" "$tap"
+			fi
+		done
+
+		mm_guests=$mm_nodes
+		[ "$target" = debug ] && mm_guests=$debug_mm_nodes
+		[ -n "$mm_guests" ] || continue
+		mmtests=$WASP_CACHE/tests/$target-mm
+		step "building the kernel's mm selftests ($target)"
+		rm -rf "$mmtests"
+		if ! build_mm_selftests "$tree" "$obj" "$mmtests" >"$results/mm-build-$target.log" 2>&1; then
+			tail -n 20 "$results/mm-build-$target.log" >&2
+			fail "build of the mm selftests ($target)"
+			continue
+		fi
+		for n in $mm_guests; do
+			name="$target, $n nodes, mm selftests unreplicated and replicated"
+			step "in-guest tests: $name"
+			tap=$results/mm-$target-$n.tap
+			key=$(inputs_key "$name $WASP_EXPECT_RELEASE $WASP_EXPECT_UTS ${WASP_MM_SET:-}" \
+				"$obj/arch/x86/boot/bzImage" "$mmtests" "$WASP_ROOT/scripts/vm-run.sh" \
+				"$WASP_ROOT/scripts/lib.sh" "$WASP_ROOT/tests/guest/mm-selftests.sh")
+			reuse_passed "guest ($name)" "$key" "$tap" && continue
+			"$WASP_ROOT/scripts/vm-run.sh" --target "$target" --nodes "$n" "${append[@]}" \
+				--timeout 3000 --log "$results/console-$target-mm-$n.log" -- \
+				"$WASP_ROOT/tests/guest/mm-selftests.sh" "$mmtests" | tee "$tap"
 			rc=${PIPESTATUS[0]}
 			count_tap "guest ($name)" "$tap"
 			if (( rc != 0 )) && ! grep -q '^not ok' "$tap"; then

@@ -5,6 +5,8 @@
 # BUG, oops or leak. Exits non-zero if anything failed.
 set -u
 rc=0
+# test.sh --extended: the replication stress runs longer.
+[ -n "${WASP_STRESS_SECONDS:-}" ] && export PGTABLE_REPL_STRESS_SECONDS=$WASP_STRESS_SECONDS
 for prog in "$@"; do
 	echo "# === ${prog##*/} ($(uname -r), $(ls -d /sys/devices/system/node/node* | wc -l) nodes)"
 	start=$SECONDS
