@@ -25,12 +25,14 @@ usage: ${0##*/} [--no-java] [--no-kernel] [--targets "guest debug"] [--nodes LIS
   --debug-nodes LIST  the same for the debug kernel (default: "2 2tiers")
   --mm-nodes LIST  node counts of the guests that run the kernel's own mm
                    selftests, unreplicated and then with every process
-                   replicated (tests/guest/mm-selftests.sh) (default: "2 4")
+                   replicated (tests/guest/mm-selftests.sh) (default: 2;
+                   "2 4" with --extended)
   --debug-mm-nodes LIST  the same on the debug kernel (default: none;
                    "2" with --extended)
   --extended       also the long runs: the replication stress for 10 minutes
-                   per guest instead of 20 s, the mm selftests on the debug
-                   kernel (see docs/testing.md for the times)
+                   per guest instead of 20 s, the slow mm selftests, the mm
+                   selftests on 4 nodes and on the debug kernel (see
+                   docs/testing.md for the times)
   --rerun          run every guest again, also those whose inputs did not
                    change since they passed (see below)
 A guest run whose inputs are all unchanged since it passed (kernel image and
@@ -41,7 +43,7 @@ Results (TAP and logs) are kept in \$WASP_CACHE/results ($WASP_CACHE/results).
 USAGE
 }
 java=1 kernel=1 rerun=0 targets=${WASP_TARGETS:-guest debug} node_counts="2 4 2la57 2tiers"
-debug_nodes="2 2tiers" mm_nodes="2 4" debug_mm_nodes= extended=0
+debug_nodes="2 2tiers" mm_nodes=default debug_mm_nodes=default extended=0
 while (( $# )); do
 	case $1 in
 	--no-java) java=0; shift ;;
@@ -60,8 +62,11 @@ done
 
 if (( extended )); then
 	export WASP_STRESS_SECONDS=${WASP_STRESS_SECONDS:-600} WASP_MM_SET=extended
-	debug_mm_nodes=${debug_mm_nodes:-2}
+	[ "$mm_nodes" = default ] && mm_nodes="2 4"
+	[ "$debug_mm_nodes" = default ] && debug_mm_nodes=2
 fi
+[ "$mm_nodes" = default ] && mm_nodes=2
+[ "$debug_mm_nodes" = default ] && debug_mm_nodes=
 
 results=$WASP_CACHE/results
 rm -rf "$results"
