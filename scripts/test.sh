@@ -133,6 +133,21 @@ save_passed() {
 	ls -t "$WASP_CACHE/passed"/*.tap | tail -n +101 | xargs -r rm -f
 }
 
+# guest_run NAME KEY TAP VM-RUN-ARGS...: boot a guest (scripts/vm-run.sh
+# VM-RUN-ARGS), keep and count its TAP, remember it when it passed.
+guest_run() {
+	local name=$1 key=$2 tap=$3 rc
+	shift 3
+	"$WASP_ROOT/scripts/vm-run.sh" "$@" | tee "$tap"
+	rc=${PIPESTATUS[0]}
+	count_tap "guest ($name)" "$tap"
+	if (( rc != 0 )) && ! grep -q '^not ok' "$tap"; then
+		fail "guest run ($name) ended with status $rc"
+	elif (( rc == 0 )) && ! grep -q '^not ok' "$tap"; then
+		save_passed "$key" "$tap"
+	fi
+}
+
 # build_guest_tests TREE OUT: tests/guest/*.c, and the kselftest directories
 # that kernel-patches/selftests names (added to the tree by the series).
 build_guest_tests() {
@@ -269,16 +284,10 @@ if (( kernel )); then
 			key=$(inputs_key "$name ${append[*]} ${run[*]##*/} $WASP_EXPECT_RELEASE $WASP_EXPECT_UTS
 				$WASP_EXPECT_NODES $WASP_EXPECT_CPUS $WASP_EXPECT_LA57 ${WASP_STRESS_SECONDS:-}" "${inputs[@]}")
 			reuse_passed "guest ($name)" "$key" "$tap" && continue
-			"$WASP_ROOT/scripts/vm-run.sh" --target "$target" --nodes "$n" "${paging[@]}" "${tiers[@]}" \
-				"${append[@]}" --timeout 1800 --log "$results/console-$target-$guest.log" -- \
-				"$WASP_ROOT/tests/guest/run-tests.sh" "${run[@]}" | tee "$tap"
-			rc=${PIPESTATUS[0]}
-			count_tap "guest ($name)" "$tap"
-			if (( rc != 0 )) && ! grep -q '^not ok' "$tap"; then
-				fail "guest run ($name) ended with status $rc"
-			elif (( rc == 0 )) && ! grep -q '^not ok' "$tap"; then
-				save_passed "$key" "$tap"
-			fi
+			guest_run "$name" "$key" "$tap" --target "$target" --nodes "$n" "${paging[@]}" \
+				"${tiers[@]}" "${append[@]}" --timeout 1800 \
+				--log "$results/console-$target-$guest.log" -- \
+				"$WASP_ROOT/tests/guest/run-tests.sh" "${run[@]}"
 		done
 
 		mm_guests=$mm_nodes
@@ -300,16 +309,9 @@ if (( kernel )); then
 				"$obj/arch/x86/boot/bzImage" "$mmtests" "$WASP_ROOT/scripts/vm-run.sh" \
 				"$WASP_ROOT/scripts/lib.sh" "$WASP_ROOT/tests/guest/mm-selftests.sh")
 			reuse_passed "guest ($name)" "$key" "$tap" && continue
-			"$WASP_ROOT/scripts/vm-run.sh" --target "$target" --nodes "$n" "${append[@]}" \
+			guest_run "$name" "$key" "$tap" --target "$target" --nodes "$n" "${append[@]}" \
 				--timeout 3000 --log "$results/console-$target-mm-$n.log" -- \
-				"$WASP_ROOT/tests/guest/mm-selftests.sh" "$mmtests" | tee "$tap"
-			rc=${PIPESTATUS[0]}
-			count_tap "guest ($name)" "$tap"
-			if (( rc != 0 )) && ! grep -q '^not ok' "$tap"; then
-				fail "guest run ($name) ended with status $rc"
-			elif (( rc == 0 )) && ! grep -q '^not ok' "$tap"; then
-				save_passed "$key" "$tap"
-			fi
+				"$WASP_ROOT/tests/guest/mm-selftests.sh" "$mmtests"
 		done
 	done
 fi
