@@ -269,8 +269,9 @@ if (( kernel )); then
 			[ "$n" = "$guest" ] || paging=(--la57)
 			if [ "${n%tiers}" != "$n" ]; then
 				n=${n%tiers}
-				# the upper half of the nodes (at least one) slow, CPU-less
-				tiers=(--slow-nodes "$(seq -s, $(( n / 2 )) $(( n - 1 )))")
+				# the upper half of the nodes (at least one) slow, CPU-less;
+				# no swap, which reclaim would take instead of demoting
+				tiers=(--slow-nodes "$(seq -s, $(( n / 2 )) $(( n - 1 )))" --swap 0)
 			fi
 			name="$target, $n nodes${paging:+, 5-level paging}${tiers:+, memory tiers (slow nodes ${tiers[1]})}"
 			step "in-guest tests: $name"
