@@ -261,9 +261,12 @@ if (( kernel )); then
 
 		guests=$node_counts
 		[ "$target" = debug ] && guests=$debug_nodes
-		# kmemleak is built into the guest kernel, off unless asked for
+		# kmemleak is built into the guest kernel, off unless asked for.
+		# The debug (KASAN) kernel never mounts its root under TCG with a
+		# virtio disk (as with kmemleak, docs/testing.md): no swap there.
 		append=()
 		[ "$target" = guest ] && append=(--append kmemleak=on)
+		[ "$target" = debug ] && append=(--swap 0)
 		for guest in $guests; do
 			n=${guest%la57} paging=() tiers=()
 			[ "$n" = "$guest" ] || paging=(--la57)
