@@ -10,7 +10,7 @@ set -euo pipefail
 
 usage() {
 	cat <<USAGE
-usage: ${0##*/} [--source PATH] [--target guest|debug|host] [--tree DIR] [--obj DIR]
+usage: ${0##*/} [--source PATH] [--target guest|debug|dist|host] [--tree DIR] [--obj DIR]
                 [--base-config FILE]
 
   --source PATH   a 6.12 kernel: source tarball, source directory or git tree
@@ -19,6 +19,9 @@ usage: ${0##*/} [--source PATH] [--target guest|debug|host] [--tree DIR] [--obj 
   --target T      guest: small QEMU test kernel (tinyconfig + guest.config)
                   debug: guest plus KASAN, lockdep, PAGE_TABLE_CHECK (see
                          docs/testing.md)
+                  dist:  guest with what distribution kernels have and the
+                         test guests otherwise lack: patched static keys
+                         (JUMP_LABEL), page-table isolation (KPTI)
                   host:  a real machine: the running kernel's config + WASP
                   (default guest)
   --tree DIR      where the patched source tree goes (default \$WASP_CACHE/src)
@@ -43,7 +46,7 @@ while (( $# )); do
 	*) usage >&2; die "unknown argument: $1" ;;
 	esac
 done
-case $target in guest|debug|host) ;; *) die "--target must be guest, debug or host, not '$target'" ;; esac
+case $target in guest|debug|dist|host) ;; *) die "--target must be guest, debug, dist or host, not '$target'" ;; esac
 tree=${tree:-$WASP_CACHE/src}
 obj=${obj:-$WASP_CACHE/build/$target}
 command -v git >/dev/null || die "git is needed (apt-get install git)"
@@ -147,6 +150,7 @@ cfgdir=$WASP_PATCHES/config
 case $target in
 guest) fragments=("$cfgdir/guest.config" "$cfgdir/wasp.config") ;;
 debug) fragments=("$cfgdir/guest.config" "$cfgdir/debug.config" "$cfgdir/wasp.config") ;;
+dist)  fragments=("$cfgdir/guest.config" "$cfgdir/dist.config" "$cfgdir/wasp.config") ;;
 host)  fragments=("$cfgdir/host.config" "$cfgdir/wasp.config")
 	if [ -z "$base_config" ]; then
 		for c in "/boot/config-$(uname -r)" /proc/config.gz; do

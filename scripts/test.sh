@@ -9,20 +9,25 @@ set -uo pipefail
 
 usage() {
 	cat <<USAGE
-usage: ${0##*/} [--no-java] [--no-kernel] [--targets "guest debug"] [--nodes LIST]
-                [--debug-nodes LIST] [--mm-nodes LIST] [--debug-mm-nodes LIST]
+usage: ${0##*/} [--no-java] [--no-kernel] [--targets "guest debug dist"] [--nodes LIST]
+                [--debug-nodes LIST] [--dist-nodes LIST] [--mm-nodes LIST]
+                [--debug-mm-nodes LIST]
                 [--extended] [--rerun]
   --no-java        skip the Java unit tests
   --no-kernel      skip the kernel builds and everything in the guest
   --targets LIST   kernels to build and test in: guest (small, fast; kmemleak
                    on) and debug (KASAN, lockdep, DEBUG_VM_PGTABLE,
-                   PAGE_TABLE_CHECK) (default: both)
+                   PAGE_TABLE_CHECK) and dist (guest with patched static keys
+                   and KPTI, as distributions build; its guests run on
+                   single-threaded TCG) (default: all three)
   --nodes LIST     guests to boot the guest kernel as: node counts, "la57"
-                   after a count for 5-level paging, "tiers" after a count for
-                   memory tiers (the upper half of the nodes CPU-less and slower,
-                   vm-run.sh --slow-nodes; runs migrate_copy only)
+                   after a count for 5-level paging, "pti" for page-table
+                   isolation (KPTI, pti=on), "tiers" for memory tiers (the
+                   upper half of the nodes CPU-less and slower, vm-run.sh
+                   --slow-nodes; runs migrate_copy and the deployment test)
                    (default: "2 4 2la57 2tiers")
   --debug-nodes LIST  the same for the debug kernel (default: "2 2tiers")
+  --dist-nodes LIST   the same for the dist kernel (default: "2pti")
   --mm-nodes LIST  node counts of the guests that run the kernel's own mm
                    selftests, unreplicated and then with every process
                    replicated (tests/guest/mm-selftests.sh) (default: 2;
@@ -42,8 +47,8 @@ is not run again: its results are reused and reported as such.
 Results (TAP and logs) are kept in \$WASP_CACHE/results ($WASP_CACHE/results).
 USAGE
 }
-java=1 kernel=1 rerun=0 targets=${WASP_TARGETS:-guest debug} node_counts="2 4 2la57 2tiers"
-debug_nodes="2 2tiers" mm_nodes=default debug_mm_nodes=default extended=0
+java=1 kernel=1 rerun=0 targets=${WASP_TARGETS:-guest debug dist} node_counts="2 4 2la57 2tiers"
+debug_nodes="2 2tiers" dist_nodes="2pti" mm_nodes=default debug_mm_nodes=default extended=0
 while (( $# )); do
 	case $1 in
 	--no-java) java=0; shift ;;
@@ -51,6 +56,7 @@ while (( $# )); do
 	--targets) targets=${2:?}; shift 2 ;;
 	--nodes) node_counts=${2:?}; shift 2 ;;
 	--debug-nodes) debug_nodes=${2:?}; shift 2 ;;
+	--dist-nodes) dist_nodes=${2:?}; shift 2 ;;
 	--mm-nodes) mm_nodes=${2?}; shift 2 ;;
 	--debug-mm-nodes) debug_mm_nodes=${2?}; shift 2 ;;
 	--extended) extended=1; shift ;;
@@ -178,8 +184,10 @@ build_mm_selftests() {
 # guest_programs TARGET GUEST PROGRAM...: what runs in that guest. Every
 # program runs on the guest kernel with 2 and 4 nodes; the 5-level-paging
 # guest runs what depends on the page-table layout (replication, boot
-# checks), the guest with memory tiers the migration copy tests (demotion
-# needs a lower tier), the debug kernel everything but the Java
+# checks), so does the KPTI guest (dist kernel) with the static-key toggle
+# test, the guest with memory tiers the
+# migration copy tests (demotion needs a lower tier) and the deployment
+# test (a CPU-less node), the debug kernel everything but the Java
 # daemon's end-to-end test, which exercises no more kernel code and is slow
 # under emulation.
 guest_programs() {
@@ -189,7 +197,9 @@ guest_programs() {
 		case $guest:$target:${p##*/} in
 		*la57:*:pgtable_repl*|*la57:*:boot_test) echo "$p" ;;
 		*la57:*:*) ;;
-		*tiers:*:migrate_copy) echo "$p" ;;
+		*pti:*:pgtable_repl*|*pti:*:boot_test|*pti:*:key_toggle_test) echo "$p" ;;
+		*pti:*:*) ;;
+		*tiers:*:migrate_copy|*tiers:*:pgtable_repl_deploy_test) echo "$p" ;;
 		*tiers:*:*) ;;
 		*:debug:waspd_test) ;;
 		*) echo "$p" ;;
@@ -261,22 +271,28 @@ if (( kernel )); then
 
 		guests=$node_counts
 		[ "$target" = debug ] && guests=$debug_nodes
+		[ "$target" = dist ] && guests=$dist_nodes
 		# kmemleak is built into the guest kernel, off unless asked for.
 		# The debug (KASAN) kernel never mounts its root under TCG with a
 		# virtio disk (as with kmemleak, docs/testing.md): no swap there.
-		append=()
-		[ "$target" = guest ] && append=(--append kmemleak=on)
+		cmdline=() append=()
+		[ "$target" = guest ] && cmdline=(kmemleak=on)
 		[ "$target" = debug ] && append=(--swap 0)
+		# Patched static keys: no other vCPU may run while one patches.
+		[ "$target" = dist ] && append=(--accel tcg-single)
 		for guest in $guests; do
-			n=${guest%la57} paging=() tiers=()
+			n=${guest%la57} paging=() tiers=() pti=()
 			[ "$n" = "$guest" ] || paging=(--la57)
+			[ "${n%pti}" = "$n" ] || { n=${n%pti}; pti=(pti=on); }
 			if [ "${n%tiers}" != "$n" ]; then
 				n=${n%tiers}
 				# the upper half of the nodes (at least one) slow, CPU-less;
 				# no swap, which reclaim would take instead of demoting
 				tiers=(--slow-nodes "$(seq -s, $(( n / 2 )) $(( n - 1 )))" --swap 0)
 			fi
-			name="$target, $n nodes${paging:+, 5-level paging}${tiers:+, memory tiers (slow nodes ${tiers[1]})}"
+			name="$target, $n nodes${paging:+, 5-level paging}${pti:+, KPTI}${tiers:+, memory tiers (slow nodes ${tiers[1]})}"
+			kernel_args=("${cmdline[@]}" "${pti[@]}") gargs=("${append[@]}")
+			(( ${#kernel_args[@]} )) && gargs+=(--append "${kernel_args[*]}")
 			step "in-guest tests: $name"
 			WASP_EXPECT_NODES=$n WASP_EXPECT_CPUS=$(( n > 4 ? n : 4 )) WASP_EXPECT_LA57=${#paging[@]}
 			tap=$results/guest-$target-$guest.tap
@@ -285,17 +301,20 @@ if (( kernel )); then
 				"$WASP_ROOT/scripts/lib.sh" "$WASP_ROOT/tests/guest/run-tests.sh")
 			[ -d "$WASP_MODULES" ] && inputs+=("$WASP_MODULES")
 			[[ " ${run[*]##*/} " == *" waspd_test "* ]] && [ -f "$WASP_JAR" ] && inputs+=("$WASP_JAR")
-			key=$(inputs_key "$name ${append[*]} ${run[*]##*/} $WASP_EXPECT_RELEASE $WASP_EXPECT_UTS
+			key=$(inputs_key "$name ${gargs[*]} ${run[*]##*/} $WASP_EXPECT_RELEASE $WASP_EXPECT_UTS
 				$WASP_EXPECT_NODES $WASP_EXPECT_CPUS $WASP_EXPECT_LA57 ${WASP_STRESS_SECONDS:-}" "${inputs[@]}")
 			reuse_passed "guest ($name)" "$key" "$tap" && continue
 			guest_run "$name" "$key" "$tap" --target "$target" --nodes "$n" "${paging[@]}" \
-				"${tiers[@]}" "${append[@]}" --timeout 1800 \
+				"${tiers[@]}" "${gargs[@]}" --timeout 1800 \
 				--log "$results/console-$target-$guest.log" -- \
 				"$WASP_ROOT/tests/guest/run-tests.sh" "${run[@]}"
 		done
 
+		mm_args=("${append[@]}")
+		(( ${#cmdline[@]} )) && mm_args+=(--append "${cmdline[*]}")
 		mm_guests=$mm_nodes
 		[ "$target" = debug ] && mm_guests=$debug_mm_nodes
+		[ "$target" = dist ] && mm_guests=
 		[ -n "$mm_guests" ] || continue
 		mmtests=$WASP_CACHE/tests/$target-mm
 		step "building the kernel's mm selftests ($target)"
@@ -313,7 +332,7 @@ if (( kernel )); then
 				"$obj/arch/x86/boot/bzImage" "$mmtests" "$WASP_ROOT/scripts/vm-run.sh" \
 				"$WASP_ROOT/scripts/lib.sh" "$WASP_ROOT/tests/guest/mm-selftests.sh")
 			reuse_passed "guest ($name)" "$key" "$tap" && continue
-			guest_run "$name" "$key" "$tap" --target "$target" --nodes "$n" "${append[@]}" \
+			guest_run "$name" "$key" "$tap" --target "$target" --nodes "$n" "${mm_args[@]}" \
 				--timeout 3000 --log "$results/console-$target-mm-$n.log" -- \
 				"$WASP_ROOT/tests/guest/mm-selftests.sh" "$mmtests"
 		done

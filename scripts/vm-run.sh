@@ -29,7 +29,10 @@ usage: ${0##*/} [options] [--] COMMAND [ARG...]
                     the guest puts them in a lower memory tier (demotion targets)
   --timeout SEC     kill the guest after SEC seconds (default 600)
   --log FILE        keep the console log here (default \$WASP_CACHE/vm/console.log)
-  --accel A         auto, kvm or tcg (default auto: KVM if it boots here, else TCG)
+  --accel A         auto, kvm, tcg or tcg-single (TCG with one thread for all
+                    vCPUs, where no vCPU can run a stale translation of code
+                    another vCPU patches) (default auto: KVM if it boots here,
+                    else TCG)
   --la57            5-level paging (CPU with LA57)
   --append ARGS     extra kernel command line
   --allow-warnings  do not turn kernel warnings into exit status 126
@@ -87,7 +90,7 @@ done
 (( ${#cpu_nodes[@]} )) || fail "--slow-nodes: at least one node must stay fast (it holds the CPUs)"
 [[ $swap =~ ^[0-9]+$ ]] || fail "--swap must be a number of MiB (0: no swap)"
 is_num "$timeout" || fail "--timeout must be a positive number of seconds"
-case $accel in auto|kvm|tcg) ;; *) fail "--accel must be auto, kvm or tcg" ;; esac
+case $accel in auto|kvm|tcg|tcg-single) ;; *) fail "--accel must be auto, kvm, tcg or tcg-single" ;; esac
 kernel=${kernel:-$WASP_CACHE/build/$target/arch/x86/boot/bzImage}
 [ -f "$kernel" ] || fail "no kernel at $kernel: run scripts/build-kernel.sh --target $target first"
 command -v qemu-system-x86_64 >/dev/null || fail "qemu-system-x86_64 not found (apt-get install qemu-system-x86)"
@@ -114,7 +117,9 @@ if [ "$accel" = kvm ]; then
 	accel_args=(-accel kvm -cpu "host${la57:+}")
 	(( la57 )) && accel_args=(-accel kvm -cpu host,la57=on)
 else
-	accel_args=(-accel tcg,thread=multi -cpu "max,la57=$( ((la57)) && echo on || echo off)")
+	threads=multi
+	[ "$accel" = tcg-single ] && threads=single
+	accel_args=(-accel "tcg,thread=$threads" -cpu "max,la57=$( ((la57)) && echo on || echo off)")
 fi
 
 # NUMA topology: each node that is not slow gets a block of CPUs (none if
