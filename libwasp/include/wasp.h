@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libwasp: page-table replication (WASP kernel, Mitosis interface) for
+ * applications. Thin wrappers around prctl(2) options 100-103; errors are
+ * returned as -1 with errno set, as the system calls do.
+ */
+#ifndef WASP_H
+#define WASP_H
+
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef PR_SET_PGTABLE_REPL
+#define PR_SET_PGTABLE_REPL		100
+#define PR_GET_PGTABLE_REPL		101
+#define PR_SET_PGTABLE_REPL_NODE	102
+#define PR_GET_PGTABLE_REPL_NODE	103
+#endif
+
+/* A node mask naming every node that can hold copies. */
+#define WASP_ALL_NODES	1UL
+/* No steering: a thread walks the copy of the node it runs on. */
+#define WASP_NODE_AUTO	(-1)
+
+/*
+ * Replicate the page tables of process @pid (0: the caller) on @nodes, a
+ * mask with bit n for node n, or WASP_ALL_NODES; 0 turns replication off.
+ */
+int wasp_replicate(pid_t pid, unsigned long nodes);
+
+/* Turn replication of @pid (0: the caller) off. */
+int wasp_unreplicate(pid_t pid);
+
+/* The node mask @pid (0: the caller) is replicated on, 0 if none. */
+long wasp_replicated_nodes(pid_t pid);
+
+/* Make thread @tid (0: the caller) walk @node's copy, or WASP_NODE_AUTO. */
+int wasp_steer(pid_t tid, int node);
+
+/* The node thread @tid (0: the caller) is steered to, in *@node. */
+int wasp_steered_node(pid_t tid, int *node);
+
+/*
+ * Parse a node set as numactl writes it ("all", "0,2", "0-3", "1-2,5")
+ * into a mask for wasp_replicate(). Fails with EINVAL on bad syntax, on
+ * nodes above 62, and on node 0 alone: mask 1 means all nodes.
+ */
+int wasp_parse_nodes(const char *spec, unsigned long *nodes);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WASP_H */

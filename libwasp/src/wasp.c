@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* libwasp: see wasp.h and libwasp(3). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "../include/wasp.h"
+
+/* prctl() with every unused argument zero, as the kernel requires. */
+static long wasp_prctl(int option, unsigned long a2, unsigned long a3)
+{
+	return prctl(option, a2, a3, 0UL, 0UL);
+}
+
+int wasp_replicate(pid_t pid, unsigned long nodes)
+{
+	if (pid < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return wasp_prctl(PR_SET_PGTABLE_REPL, nodes, (unsigned long)pid) ? -1 : 0;
+}
+
+int wasp_unreplicate(pid_t pid)
+{
+	return wasp_replicate(pid, 0);
+}
+
+long wasp_replicated_nodes(pid_t pid)
+{
+	if (pid < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return wasp_prctl(PR_GET_PGTABLE_REPL, (unsigned long)pid, 0);
+}
+
+int wasp_steer(pid_t tid, int node)
+{
+	if (tid < 0 || node < WASP_NODE_AUTO) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* The node as the kernel's long: -1 stays -1 (not 0xffffffff). */
+	return wasp_prctl(PR_SET_PGTABLE_REPL_NODE, (unsigned long)(long)node,
+			  (unsigned long)tid) ? -1 : 0;
+}
+
+int wasp_steered_node(pid_t tid, int *node)
+{
+	long ret;
+
+	if (tid < 0 || !node) {
+		errno = EINVAL;
+		return -1;
+	}
+	errno = 0;
+	ret = wasp_prctl(PR_GET_PGTABLE_REPL_NODE, (unsigned long)tid, 0);
+	/* -1 is a valid answer (not steered): errno tells an error apart. */
+	if (ret == -1 && errno)
+		return -1;
+	*node = (int)ret;
+	return 0;
+}
+
+int wasp_parse_nodes(const char *spec, unsigned long *nodes)
+{
+	unsigned long mask = 0;
+	const char *s = spec;
+	char *end;
+	long lo, hi;
+
+	if (!spec || !nodes || !*spec)
+		goto inval;
+	if (!strcmp(spec, "all")) {
+		*nodes = WASP_ALL_NODES;
+		return 0;
+	}
+	for (;;) {
+		lo = strtol(s, &end, 10);
+		if (end == s || lo < 0 || lo > 62)
+			goto inval;
+		hi = lo;
+		if (*end == '-') {
+			s = end + 1;
+			hi = strtol(s, &end, 10);
+			if (end == s || hi < lo || hi > 62)
+				goto inval;
+		}
+		for (; lo <= hi; lo++)
+			mask |= 1UL << lo;
+		if (!*end)
+			break;
+		if (*end != ',')
+			goto inval;
+		s = end + 1;
+	}
+	/* Node 0 alone reads as "all nodes" to the kernel. */
+	if (mask == 1)
+		goto inval;
+	*nodes = mask;
+	return 0;
+inval:
+	errno = EINVAL;
+	return -1;
+}
