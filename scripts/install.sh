@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Install WASP on a real machine: build and install the kernel prepared by
-# `scripts/prepare.sh --target host` with its modules, and the daemon
-# (waspd.jar, a waspd wrapper, a systemd unit). Run as root.
+# `scripts/prepare.sh --target host` with its modules, and the user-space
+# parts: the daemon (waspd.jar, a waspd wrapper, a systemd unit), libwasp
+# (header, library, pkg-config file), the wasp-run launcher and the man
+# pages. Run as root.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -10,9 +12,10 @@ usage() {
 	cat <<USAGE
 usage: ${0##*/} [--kernel-only | --daemon-only] [--obj DIR] [--prefix DIR] [--unit-dir DIR] [--jobs N]
   --kernel-only  install only the kernel and modules
-  --daemon-only  install only waspd
+  --daemon-only  install only the user-space parts (waspd, libwasp, wasp-run)
   --obj DIR      build directory from prepare.sh (default \$WASP_CACHE/build/host)
-  --prefix DIR   where waspd goes (default /usr/local: lib/wasp/waspd.jar, sbin/waspd)
+  --prefix DIR   where the user-space parts go (default /usr/local: lib/wasp/waspd.jar,
+                 sbin/waspd, bin/wasp-run, include/wasp.h, lib/libwasp.*, share/man)
   --unit-dir DIR where the systemd unit waspd.service goes (default /etc/systemd/system)
   --jobs N       parallel build jobs (default: number of CPUs)
 The kernel is installed with 'make modules_install install', which on Debian
@@ -89,4 +92,11 @@ UNIT
 	fi
 	log "waspd installed: $prefix/sbin/waspd, unit $unit_dir/waspd.service; start it with 'systemctl enable --now waspd'"
 	log "(set WASPD_ARGS with 'systemctl edit waspd', e.g. Environment=WASPD_ARGS=\"0 -x stream\")"
+
+	command -v cc >/dev/null || die "a C compiler is needed to build libwasp (apt-get install build-essential)"
+	build=$(mktemp -d)
+	make -s -C "$WASP_ROOT/libwasp" OUT="$build" PREFIX="$prefix" install >"$build.log" 2>&1 ||
+		{ cat "$build.log" >&2; rm -rf "$build" "$build.log"; die "building libwasp failed"; }
+	rm -rf "$build" "$build.log"
+	log "libwasp installed: $prefix/include/wasp.h, $prefix/lib/libwasp.{a,so}, pkg-config wasp, $prefix/bin/wasp-run, man pages (wasp-run(1), libwasp(3), PR_SET_PGTABLE_REPL(2const), mitosis(7))"
 fi

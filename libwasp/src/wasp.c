@@ -55,10 +55,16 @@ int wasp_steered_node(pid_t tid, int *node)
 		errno = EINVAL;
 		return -1;
 	}
-	errno = 0;
 	ret = wasp_prctl(PR_GET_PGTABLE_REPL_NODE, (unsigned long)tid, 0);
-	/* -1 is a valid answer (not steered): errno tells an error apart. */
-	if (ret == -1 && errno)
+	/*
+	 * "Not steered" is -1, which as a system call's return value reads
+	 * as -EPERM. It is that answer when the caller may read the thread:
+	 * PR_GET_PGTABLE_REPL checks the same right.
+	 */
+	if (ret == -1 && errno == EPERM &&
+	    wasp_prctl(PR_GET_PGTABLE_REPL, (unsigned long)tid, 0) >= 0)
+		ret = WASP_NODE_AUTO;
+	else if (ret == -1)
 		return -1;
 	*node = (int)ret;
 	return 0;

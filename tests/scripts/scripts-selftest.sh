@@ -19,7 +19,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/wasp-scripts-selftest.XXXXXX")
 chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 n=0 failed=0
-total=15
+total=16
 
 ok() { n=$((n + 1)); echo "ok $n $1"; }
 not_ok() { # not_ok NAME [DIAGNOSTIC-FILE...]
@@ -180,6 +180,20 @@ if is_root; then
 	else
 		not_ok install_daemon_only_installs_working_wrapper "$tmp/inst.err"
 		diag "install exit $st; '$tmp/prefix/sbin/waspd --version' exit $vst: $ver"
+	fi
+	# libwasp: an example builds against the installed header, library
+	# and pkg-config file; the launcher and the man pages are there.
+	pc=$tmp/prefix/lib/pkgconfig
+	if [ "$st" = 0 ] && "$tmp/prefix/bin/wasp-run" --help >/dev/null 2>&1 &&
+	   cc -o "$tmp/enable_self" "$root/examples/enable_self.c" \
+		$(PKG_CONFIG_PATH=$pc pkg-config --cflags --libs wasp) 2>"$tmp/cc.err" &&
+	   [ -f "$tmp/prefix/share/man/man1/wasp-run.1" ] &&
+	   [ -f "$tmp/prefix/share/man/man2/PR_SET_PGTABLE_REPL.2const" ] &&
+	   [ -f "$tmp/prefix/share/man/man3/libwasp.3" ] && [ -f "$tmp/prefix/share/man/man7/mitosis.7" ]; then
+		ok install_daemon_only_installs_libwasp_and_launcher
+	else
+		not_ok install_daemon_only_installs_libwasp_and_launcher "$tmp/cc.err"
+		diag "install exit $st; $(ls -R "$tmp/prefix" 2>&1 | tr '\n' ' ' | cut -c1-400)"
 	fi
 	unit=$tmp/units/waspd.service
 	etc_after=$(stat -c '%Y %s' "$etc_unit" 2>/dev/null || echo absent)
