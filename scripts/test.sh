@@ -155,9 +155,13 @@ guest_run() {
 }
 
 # build_guest_tests TREE OUT: tests/guest/*.c, and the kselftest directories
-# that kernel-patches/selftests names (added to the tree by the series).
+# that kernel-patches/selftests names (added to the tree by the series);
+# libwasp (its unit tests run here) and the examples, which
+# tests/guest/interface_test runs in the guest.
 build_guest_tests() {
 	local tree=$1 out=$2 dir
+	make -C "$WASP_ROOT/libwasp" OUT="$out/libwasp" all check || return
+	make -C "$WASP_ROOT/examples" WASP_LIB="$out/libwasp" OUT="$out/examples" || return
 	make -C "$WASP_ROOT/tests/guest" KSFT="$tree/tools/testing/selftests" OUT="$out/wasp" || return
 	[ -f "$WASP_PATCHES/selftests" ] || return 0
 	while read -r dir; do
@@ -197,7 +201,7 @@ guest_programs() {
 		case $guest:$target:${p##*/} in
 		*la57:*:pgtable_repl*|*la57:*:boot_test) echo "$p" ;;
 		*la57:*:*) ;;
-		*pti:*:pgtable_repl*|*pti:*:boot_test|*pti:*:key_toggle_test) echo "$p" ;;
+		*pti:*:pgtable_repl*|*pti:*:boot_test|*pti:*:key_toggle_test|*pti:*:interface_test) echo "$p" ;;
 		*pti:*:*) ;;
 		*tiers:*:migrate_copy|*tiers:*:pgtable_repl_deploy_test) echo "$p" ;;
 		*tiers:*:*) ;;
@@ -245,7 +249,9 @@ if (( kernel )); then
 			fail "build of the in-guest tests"
 			continue
 		fi
-		mapfile -t progs < <(find "$tests" -type f -perm -u+x | sort)
+		# test programs: not the library, the launcher or the examples
+		mapfile -t progs < <(find "$tests" \( -path "$tests/libwasp" -o -path "$tests/examples" \) \
+			-prune -o -type f -perm -u+x -print | sort)
 
 		export WASP_EXPECT_RELEASE WASP_EXPECT_UTS WASP_EXPECT_NODES WASP_EXPECT_CPUS
 		export WASP_EXPECT_LA57 WASP_JAR WASP_MODULES
