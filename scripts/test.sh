@@ -140,14 +140,20 @@ save_passed() {
 }
 
 # guest_run NAME KEY TAP VM-RUN-ARGS...: boot a guest (scripts/vm-run.sh
-# VM-RUN-ARGS), keep and count its TAP, remember it when it passed.
+# VM-RUN-ARGS), keep and count its TAP, remember it when it passed. A
+# guest that timed out without starting a test program (its kernel never
+# reached user space) sets no_boot, so that the other guests of that
+# kernel do not wait out their timeouts too.
 guest_run() {
 	local name=$1 key=$2 tap=$3 rc
 	shift 3
 	"$WASP_ROOT/scripts/vm-run.sh" "$@" | tee "$tap"
 	rc=${PIPESTATUS[0]}
 	count_tap "guest ($name)" "$tap"
-	if (( rc != 0 )) && ! grep -q '^not ok' "$tap"; then
+	if (( rc == 124 )) && ! grep -q '^# === ' "$tap"; then
+		no_boot=1
+		fail "guest run ($name) timed out before its first test program (the kernel did not boot)"
+	elif (( rc != 0 )) && ! grep -q '^not ok' "$tap"; then
 		fail "guest run ($name) ended with status $rc"
 	elif (( rc == 0 )) && ! grep -q '^not ok' "$tap"; then
 		save_passed "$key" "$tap"
@@ -286,7 +292,15 @@ if (( kernel )); then
 		[ "$target" = debug ] && append=(--swap 0)
 		# Patched static keys: no other vCPU may run while one patches.
 		[ "$target" = dist ] && append=(--accel tcg-single)
+		# a debug guest's programs took about 8 minutes: 20 bound a hang
+		guest_timeout=1800
+		[ "$target" = debug ] && guest_timeout=1200
+		no_boot=0
 		for guest in $guests; do
+			if (( no_boot )); then
+				fail "guest $guest of the $target kernel not run: that kernel did not boot"
+				continue
+			fi
 			n=${guest%la57} paging=() tiers=() pti=()
 			[ "$n" = "$guest" ] || paging=(--la57)
 			[ "${n%pti}" = "$n" ] || { n=${n%pti}; pti=(pti=on); }
@@ -311,7 +325,7 @@ if (( kernel )); then
 				$WASP_EXPECT_NODES $WASP_EXPECT_CPUS $WASP_EXPECT_LA57 ${WASP_STRESS_SECONDS:-}" "${inputs[@]}")
 			reuse_passed "guest ($name)" "$key" "$tap" && continue
 			guest_run "$name" "$key" "$tap" --target "$target" --nodes "$n" "${paging[@]}" \
-				"${tiers[@]}" "${gargs[@]}" --timeout 1800 \
+				"${tiers[@]}" "${gargs[@]}" --timeout "$guest_timeout" \
 				--log "$results/console-$target-$guest.log" -- \
 				"$WASP_ROOT/tests/guest/run-tests.sh" "${run[@]}"
 		done
