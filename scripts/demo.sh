@@ -42,10 +42,10 @@ if [ "${1:-}" = --in-guest ]; then
 		-jar "$jar" 0 --replay "$dir/trace.rec" --interval 1s --status-file /run/waspd-demo.json \
 		2>&1 | grep --line-buffered -E 'started|replication|stopped' | sed -u 's/^/        waspd: /' &
 	logger=$!
-	last=$(grep -c . /proc/mitosis_status) seen_on=0 seen_off=0
+	seen_on=0 seen_off=0
 	# Print the status whenever the workload's line appears or goes away.
 	while pgrep -f -- "--status-file /run/waspd-demo.json" >/dev/null; do
-		if grep -q "^$hog " /proc/mitosis_status; then
+		if grep -q "^PID $hog " /proc/mitosis_status; then
 			if (( !seen_on )); then
 				seen_on=1
 				status "replication ON for tlbhog (nodes, primary PGD node, copies' size):"

@@ -197,6 +197,22 @@ if (( swap > 0 )); then
 	swap_args=(-drive "file=$run/swap.img,format=raw,if=virtio,cache=unsafe")
 fi
 
+# The guest mounts fresh tmpfs on these (guest-init): a checkout or working
+# directory under one of them is shared with the guest on its own.
+bind_args=() binds=()
+for dir in "$WASP_ROOT" "$PWD"; do
+	case $dir/ in /tmp/*|/run/*|/var/tmp/*|/dev/shm/*) ;; *) continue ;; esac
+	for b in "${binds[@]}"; do
+		case $dir/ in "$b"/*) continue 2 ;; esac
+	done
+	case $dir in *[[:space:],=]*) fail "cannot share $dir with the guest: its name has a space, comma or '='; use a checkout elsewhere" ;; esac
+	i=${#binds[@]}
+	bind_args+=(-fsdev "local,id=bind$i,path=$dir,security_model=none,readonly=on"
+		-device "virtio-9p-pci,fsdev=bind$i,mount_tag=waspbind$i")
+	binds+=("$dir")
+	append+=" wasp.bind$i=$dir"
+done
+
 init=$WASP_ROOT/scripts/guest-init
 cmdline="console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro"
 cmdline+=" init=$init panic=-1 oops=panic wasp.share=$share $append"
@@ -214,7 +230,7 @@ timeout --kill-after=5 "$timeout" qemu-system-x86_64 -nodefaults -no-reboot -dis
 	-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root \
 	-fsdev "local,id=share,path=$share,security_model=none" \
 	-device virtio-9p-pci,fsdev=share,mount_tag=waspshare \
-	"${swap_args[@]}" -serial "file:$logf" </dev/null >"$run/qemu.err" 2>&1 &
+	"${bind_args[@]}" "${swap_args[@]}" -serial "file:$logf" </dev/null >"$run/qemu.err" 2>&1 &
 qpid=$!
 wait "$qpid"
 qrc=$?

@@ -19,6 +19,10 @@ extern "C" {
 #define PR_SET_PGTABLE_REPL_NODE	102
 #define PR_GET_PGTABLE_REPL_NODE	103
 #endif
+#ifndef PR_PGTABLE_REPL_PID
+/* PR_GET_PGTABLE_REPL's arg3 when arg2 names a process. */
+#define PR_PGTABLE_REPL_PID		0x70696421UL
+#endif
 
 /* A node mask naming every node that can hold copies. */
 #define WASP_ALL_NODES	1UL

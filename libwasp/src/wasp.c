@@ -33,7 +33,7 @@ long wasp_replicated_nodes(pid_t pid)
 		errno = EINVAL;
 		return -1;
 	}
-	return wasp_prctl(PR_GET_PGTABLE_REPL, (unsigned long)pid, 0);
+	return wasp_prctl(PR_GET_PGTABLE_REPL, (unsigned long)pid, PR_PGTABLE_REPL_PID);
 }
 
 int wasp_steer(pid_t tid, int node)
@@ -62,7 +62,7 @@ int wasp_steered_node(pid_t tid, int *node)
 	 * PR_GET_PGTABLE_REPL checks the same right.
 	 */
 	if (ret == -1 && errno == EPERM &&
-	    wasp_prctl(PR_GET_PGTABLE_REPL, (unsigned long)tid, 0) >= 0)
+	    wasp_prctl(PR_GET_PGTABLE_REPL, (unsigned long)tid, PR_PGTABLE_REPL_PID) >= 0)
 		ret = WASP_NODE_AUTO;
 	else if (ret == -1)
 		return -1;

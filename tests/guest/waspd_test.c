@@ -6,7 +6,7 @@
  * counters (--replay): a trace written here names a process by comm, and
  * the daemon's replay source drives the live process of that name, a child
  * of this test whose threads keep touching memory. Everything else is real:
- * /proc scanning, the prctls, /proc/mitosis_status, signals, exit status.
+ * /proc scanning, the prctls, /proc/pgtable_repl, signals, exit status.
  *
  *   WASP_JAR   waspd.jar (scripts/test.sh sets it); run with $JAVA_HOME/bin/java
  *
@@ -41,13 +41,14 @@
 #define PR_GET_PGTABLE_REPL		101
 #define PR_SET_PGTABLE_REPL_NODE	102
 #define PR_GET_PGTABLE_REPL_NODE	103
+#define PR_PGTABLE_REPL_PID		0x70696421UL
 
 #define MAX_TIDS	64
 #define MAX_NODES	16
 
 static long repl_mask(pid_t pid)
 {
-	return prctl(PR_GET_PGTABLE_REPL, pid, 0, 0, 0);
+	return prctl(PR_GET_PGTABLE_REPL, pid, PR_PGTABLE_REPL_PID, 0, 0);
 }
 
 /*
@@ -154,7 +155,7 @@ static int list_tids(pid_t pid, pid_t *tids, int max)
 	return n;
 }
 
-/* A process's line in /proc/mitosis_status. */
+/* A process's line in /proc/pgtable_repl, the status table for tools. */
 struct repl_line {
 	char comm[32];
 	char nodes[32];
@@ -171,7 +172,7 @@ static int mitosis_status(pid_t pid, struct repl_line *out)
 	struct repl_line r;
 	int p;
 
-	if (read_file("/proc/mitosis_status", buf, sizeof(buf)) < 0)
+	if (read_file("/proc/pgtable_repl", buf, sizeof(buf)) < 0)
 		return -1;
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (sscanf(line, "%d %31s %31s %d %ld %d", &p, r.comm, r.nodes, &r.pgd_node,
@@ -344,7 +345,7 @@ FIXTURE_SETUP(waspd)
 	if (repl_mask(0) < 0 && errno == EINVAL)
 		SKIP(return, "kernel without page-table replication (prctl 101 gives EINVAL)");
 	ASSERT_EQ(0U, geteuid()) TH_LOG("waspd needs root");
-	ASSERT_EQ(0, mitosis_status(0, NULL)) TH_LOG("no /proc/mitosis_status");
+	ASSERT_EQ(0, mitosis_status(0, NULL)) TH_LOG("no /proc/pgtable_repl");
 	strcpy(self->dir, "/tmp/waspd_test.XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	snprintf(self->log, sizeof(self->log), "%s/waspd.log", self->dir);

@@ -20,6 +20,8 @@ public final class Syscalls {
     public static final int PR_GET_PGTABLE_REPL = 101;
     public static final int PR_SET_PGTABLE_REPL_NODE = 102;
     public static final int PR_GET_PGTABLE_REPL_NODE = 103;
+    /** PR_GET_PGTABLE_REPL's arg3 when arg2 names a process (without it: the caller). */
+    public static final long PR_PGTABLE_REPL_PID = 0x70696421L;
 
     /** perf_event_open flag: close-on-exec descriptor. */
     public static final long PERF_FLAG_FD_CLOEXEC = 1L << 3;

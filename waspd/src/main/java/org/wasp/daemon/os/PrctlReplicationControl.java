@@ -26,7 +26,8 @@ public final class PrctlReplicationControl implements ReplicationControl {
 
     @Override
     public long replication(int pid) throws OsException {
-        return call("prctl(PR_GET_PGTABLE_REPL, " + pid + ")", Syscalls.PR_GET_PGTABLE_REPL, pid, 0, 0);
+        return call("prctl(PR_GET_PGTABLE_REPL, " + pid + ")", Syscalls.PR_GET_PGTABLE_REPL, pid,
+                Syscalls.PR_PGTABLE_REPL_PID, 0);
     }
 
     @Override

@@ -134,9 +134,13 @@ public class ProcFs {
         return lines(root.resolve("proc/" + pid + "/status")).flatMap(ProcStatus::cpusAllowed);
     }
 
-    /** /proc/mitosis_status, empty when the kernel has none. */
+    /**
+     * /proc/pgtable_repl, the replication status for tools; on kernels before it existed
+     * /proc/mitosis_status had that format. Empty when the kernel has neither.
+     */
     public Optional<MitosisStatus> mitosisStatus() {
-        return lines(root.resolve("proc/mitosis_status")).map(MitosisStatus::parse);
+        Optional<List<String>> table = lines(root.resolve("proc/pgtable_repl"));
+        return (table.isPresent() ? table : lines(root.resolve("proc/mitosis_status"))).map(MitosisStatus::parse);
     }
 
     /**

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 package org.wasp.daemon.os;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -37,5 +38,20 @@ class PrctlReplicationControlTest {
         OsException gone = assertThrows(OsException.class,
                 () -> new PrctlReplicationControl(libcReturning(-Errno.ESRCH)).steeredNode(7));
         assertEquals(Errno.ESRCH, gone.errno());
+    }
+
+    @Test
+    void anotherProcessIsNamedWithThePidMarker() throws OsException {
+        long[] seen = new long[5];
+        LibC libc = (LibC) Proxy.newProxyInstance(LibC.class.getClassLoader(), new Class<?>[] {LibC.class},
+                (proxy, method, args) -> {
+                    for (int i = 0; i < 5; i++) {
+                        seen[i] = ((Number) args[i]).longValue();
+                    }
+                    return 3;
+                });
+        assertEquals(3, new PrctlReplicationControl(libc).replication(4242));
+        // Without the marker the kernel reports the caller, whatever arg2 says.
+        assertArrayEquals(new long[] {Syscalls.PR_GET_PGTABLE_REPL, 4242, Syscalls.PR_PGTABLE_REPL_PID, 0, 0}, seen);
     }
 }

@@ -4,11 +4,13 @@ package org.wasp.daemon.os;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wasp.daemon.os.parse.CpuList;
+import org.wasp.daemon.os.parse.MitosisStatus;
 
 class ProcFsTest {
     static ProcFs fixture(String name) throws Exception {
@@ -149,5 +151,25 @@ class ProcFsTest {
         assertEquals(2, p.mitosisStatus().orElseThrow().processes().size());
         assertEquals(32L << 20, p.lastLevelCacheBytes());
         assertTrue(fixture("procroot-nohasmem").mitosisStatus().isEmpty());
+    }
+
+    @Test
+    void olderKernelsHaveTheTableInMitosisStatus(@TempDir Path root) throws Exception {
+        Files.createDirectories(root.resolve("proc"));
+        Files.writeString(root.resolve("proc/mitosis_status"),
+                "cr3_writes: 7\npid comm nodes pgd_node replica_kb forced_threads\n500 app 0-1 0 64 0\n");
+        MitosisStatus st = new ProcFs(root).mitosisStatus().orElseThrow();
+        assertEquals(7, st.counter("cr3_writes"));
+        assertEquals(500, st.processes().get(0).pid());
+    }
+
+    @Test
+    void theTableWinsOverTheReport(@TempDir Path root) throws Exception {
+        Files.createDirectories(root.resolve("proc"));
+        Files.writeString(root.resolve("proc/mitosis_status"),
+                "Page Table Replication Status\n=====\nCR3 writes: 7\n\nPID 500 (app): nodes=0,1 (total: 2 nodes)\n");
+        Files.writeString(root.resolve("proc/pgtable_repl"),
+                "cr3_writes: 7\npid comm nodes pgd_node replica_kb forced_threads\n500 app 0-1 0 64 0\n");
+        assertEquals(1, new ProcFs(root).mitosisStatus().orElseThrow().processes().size());
     }
 }

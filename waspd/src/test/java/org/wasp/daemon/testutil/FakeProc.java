@@ -144,7 +144,7 @@ public final class FakeProc {
     }
 
     public FakeProc mitosisStatus(String text) {
-        write("proc/mitosis_status", text);
+        write("proc/pgtable_repl", text);
         return this;
     }
 

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * /proc/mitosis_status: "name: value" counter lines, then a header line starting with
+ * /proc/pgtable_repl (/proc/mitosis_status on older WASP kernels): "name: value" counter lines, then a header line starting with
  * "pid", then one line per replicated process. Unknown counters and extra trailing
  * columns are kept or ignored; columns are found by header name.
  */
