@@ -15,7 +15,8 @@ usage: ${0##*/} [--kernel-only | --daemon-only] [--obj DIR] [--prefix DIR] [--un
   --daemon-only  install only the user-space parts (waspd, libwasp, wasp-run)
   --obj DIR      build directory from prepare.sh (default \$WASP_CACHE/build/host)
   --prefix DIR   where the user-space parts go (default /usr/local: lib/wasp/waspd.jar,
-                 sbin/waspd, bin/wasp-run, include/wasp.h, lib/libwasp.*, share/man)
+                 sbin/waspd, bin/wasp-run, include/wasp.h, lib/libwasp.*, share/man;
+                 with the kernel: include/linux/prctl.h)
   --unit-dir DIR where the systemd unit waspd.service goes (default /etc/systemd/system)
   --jobs N       parallel build jobs (default: number of CPUs)
 The kernel is installed with 'make modules_install install', which on Debian
@@ -50,6 +51,12 @@ if (( do_kernel )); then
 	log "installing modules and kernel $(cat "$obj/include/config/kernel.release")"
 	make -s -C "$tree" O="$obj" modules_install
 	make -s -C "$tree" O="$obj" install
+	# The patched <linux/prctl.h> (PR_*_PGTABLE_REPL*), found before the
+	# distribution's by <sys/prctl.h>: programs need nothing else.
+	# (make headers: what headers_install copies, without needing rsync)
+	make -s -C "$tree" O="$obj" headers
+	install -D -m 0644 "$obj/usr/include/linux/prctl.h" "$prefix/include/linux/prctl.h"
+	log "kernel headers: $prefix/include/linux/prctl.h (the prctl numbers, for <sys/prctl.h>)"
 fi
 
 if (( do_daemon )); then
