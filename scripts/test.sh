@@ -210,9 +210,12 @@ guest_programs() {
 		*la57:*:*) ;;
 		*pti:*:pgtable_repl*|*pti:*:boot_test|*pti:*:key_toggle_test|*pti:*:interface_test) echo "$p" ;;
 		*pti:*:*) ;;
-		# Under KASAN its timed bounds (IPIs per cycle, a full node's
-		# faults within 240 s) do not hold; --extended runs it anyway.
-		*:debug:pgtable_repl_deploy_test) if (( extended )); then echo "$p"; fi ;;
+		# Under KASAN the deployment test's timed bounds (IPIs per cycle,
+		# a full node's faults within 240 s) do not hold and the basic
+		# test's cases outlast the harness's 30 s (docs/testing.md);
+		# --extended runs them anyway.
+		*:debug:pgtable_repl_deploy_test|*:debug:pgtable_repl_test)
+			if (( extended )); then echo "$p"; fi ;;
 		*tiers:*:migrate_copy|*tiers:*:pgtable_repl_deploy_test) echo "$p" ;;
 		*tiers:*:*) ;;
 		*:debug:waspd_test) ;;
