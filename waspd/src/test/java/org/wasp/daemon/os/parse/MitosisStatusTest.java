@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class MitosisStatusTest {
     static List<String> fixture() throws IOException, URISyntaxException {
-        return Files.readAllLines(Path.of(MitosisStatusTest.class.getResource("/fixtures/procroot/proc/mitosis_status")
+        return Files.readAllLines(Path.of(MitosisStatusTest.class.getResource("/fixtures/procroot/proc/pgtable_repl")
                 .toURI()));
     }
 
