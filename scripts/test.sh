@@ -26,7 +26,8 @@ usage: ${0##*/} [--no-java] [--no-kernel] [--targets "guest debug dist"] [--node
                    upper half of the nodes CPU-less and slower, vm-run.sh
                    --slow-nodes; runs migrate_copy and the deployment test)
                    (default: "2 4 2la57 2tiers")
-  --debug-nodes LIST  the same for the debug kernel (default: "2 2tiers")
+  --debug-nodes LIST  the same for the debug kernel (default: 2; "2 2tiers"
+                   with --extended)
   --dist-nodes LIST   the same for the dist kernel (default: "2pti")
   --mm-nodes LIST  node counts of the guests that run the kernel's own mm
                    selftests, unreplicated and then with every process
@@ -49,7 +50,7 @@ Results (TAP and logs) are kept in \$WASP_CACHE/results ($WASP_CACHE/results).
 USAGE
 }
 java=1 kernel=1 rerun=0 targets=${WASP_TARGETS:-guest debug dist} node_counts="2 4 2la57 2tiers"
-debug_nodes="2 2tiers" dist_nodes="2pti" mm_nodes=default debug_mm_nodes=default extended=0
+debug_nodes=default dist_nodes="2pti" mm_nodes=default debug_mm_nodes=default extended=0
 while (( $# )); do
 	case $1 in
 	--no-java) java=0; shift ;;
@@ -71,7 +72,10 @@ if (( extended )); then
 	export WASP_STRESS_SECONDS=${WASP_STRESS_SECONDS:-600} WASP_MM_SET=extended
 	[ "$mm_nodes" = default ] && mm_nodes="2 4"
 	[ "$debug_mm_nodes" = default ] && debug_mm_nodes=2
+	[ "$debug_nodes" = default ] && debug_nodes="2 2tiers"
 fi
+# a CI run stays under 60 minutes (docs/testing.md)
+[ "$debug_nodes" = default ] && debug_nodes=2
 [ "$mm_nodes" = default ] && mm_nodes=2
 [ "$debug_mm_nodes" = default ] && debug_mm_nodes=
 
