@@ -7,7 +7,7 @@
 
 int main(void)
 {
-	size_t len = 256UL << 20;
+	size_t len = 64UL << 20;
 	char *buf;
 
 	if (wasp_replicate(0, WASP_ALL_NODES)) {

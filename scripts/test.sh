@@ -197,18 +197,24 @@ build_mm_selftests() {
 }
 
 # guest_programs TARGET GUEST PROGRAM...: what runs in that guest. Every
-# program runs on the guest kernel with 2 and 4 nodes; the 5-level-paging
-# guest runs what depends on the page-table layout (replication, boot
-# checks), so does the KPTI guest (dist kernel) with the static-key toggle
-# test, the guest with memory tiers the
+# program runs on the guest kernel with 2 nodes; a guest with more nodes
+# runs what depends on the number of copies (the replication programs);
+# the 5-level-paging guest runs what depends on the page-table layout
+# (replication, boot checks), so does the KPTI guest (dist kernel) with the
+# static-key toggle test, the guest with memory tiers the
 # migration copy tests (demotion needs a lower tier) and the deployment
 # test (a CPU-less node), the debug kernel everything but the Java
 # daemon's end-to-end test, which exercises no more kernel code and is slow
-# under emulation.
+# under emulation. --extended runs every program on every plain guest.
 guest_programs() {
 	local target=$1 guest=$2 p
 	shift 2
 	for p in "$@"; do
+		# more than 2 plain nodes: the replication programs, unless --extended
+		if (( !extended )) && [[ $guest =~ ^[0-9]+$ ]] && (( guest > 2 )) &&
+			[[ ${p##*/} != pgtable_repl* ]]; then
+			continue
+		fi
 		case $guest:$target:${p##*/} in
 		*la57:*:pgtable_repl*|*la57:*:boot_test) echo "$p" ;;
 		*la57:*:*) ;;

@@ -157,7 +157,8 @@ TEST_F(iface, launcher_refuses_clearly)
 	ASSERT_EQ(0, write_file(INHERIT_PATH, "1"));
 }
 
-TEST_F(iface, examples_run)
+/* Under KASAN on TCG the examples take about 15 s together. */
+TEST_F_TIMEOUT(iface, examples_run, 120)
 {
 	static const char * const examples[] = { "enable_self", "steer_threads", "read_status" };
 	char cmd[PATH_MAX + 64], out[8192];
