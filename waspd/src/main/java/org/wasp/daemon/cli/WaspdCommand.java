@@ -20,7 +20,9 @@ import org.wasp.daemon.core.DaemonConfig;
 import org.wasp.daemon.core.MetricsServer;
 import org.wasp.daemon.core.StatusFile;
 import org.wasp.daemon.counters.CounterSource;
+import org.wasp.daemon.counters.CpuDetect;
 import org.wasp.daemon.counters.Event;
+import org.wasp.daemon.counters.EventSelection;
 import org.wasp.daemon.counters.EventSpec;
 import org.wasp.daemon.counters.GroupLayout;
 import org.wasp.daemon.counters.PerfApi;
@@ -148,6 +150,11 @@ public final class WaspdCommand implements Callable<Integer> {
     @Option(names = "--max-threads", paramLabel = "N", defaultValue = "100000",
             description = "Most threads to count; also capped by the descriptor limit (default: ${DEFAULT-VALUE}).")
     int maxThreads;
+
+    @Option(names = "--generic-events",
+            description = "Count with the kernel's generic cache events even where waspd has an event table for the "
+                    + "CPU (their meaning depends on the CPU; for comparisons).")
+    boolean genericEvents;
 
     @Option(names = "--split-counter-groups",
             description = "Count each thread's loads and stores as two groups (two reads per interval) even where "
@@ -412,20 +419,34 @@ public final class WaspdCommand implements Callable<Integer> {
             }
         }
         PerfApi api = platform.perf();
-        Map<Event, EventSpec> specs = EventSpec.resolve(rawOverrides());
-        Map<Event, String> missing = PerfCounterSource.missingEvents(api, specs);
+        EventSelection chosen = genericEvents ? EventSelection.generic("--generic-events")
+                : CpuDetect.select(platform.procFs().root());
+        EventSelection sel = chosen.withOverrides(rawOverrides());
+        Map<Event, String> missing = PerfCounterSource.missingEvents(api, sel.specs());
+        if (!missing.isEmpty() && !forbidden(missing) && !sel.table().equals(EventSelection.GENERIC)) {
+            // A table's events that do not open (a virtual PMU that passes only some events through):
+            // the generic events may, with their CPU-dependent meaning, which the status then shows.
+            EventSelection generic = EventSelection.generic("the " + sel.table() + " events do not open ("
+                    + names(sel, missing) + ")").withOverrides(rawOverrides());
+            Map<Event, String> genericMissing = PerfCounterSource.missingEvents(api, generic.specs());
+            if (genericMissing.isEmpty()) {
+                LOG.warn("the PMU cannot count {}: falling back to the kernel's generic events",
+                        names(sel, missing));
+                sel = generic;
+                missing = genericMissing;
+            }
+        }
         if (!missing.isEmpty()) {
-            boolean forbidden = missing.values().stream().allMatch(
-                    v -> v.equals(Errno.name(Errno.EACCES)) || v.equals(Errno.name(Errno.EPERM)));
-            if (forbidden) {
+            if (forbidden(missing)) {
                 throw new UserError(ExitCodes.NO_EVENTS, "perf_event_open is not allowed here (" + missing.values()
                         .iterator().next() + "): run as root or lower /proc/sys/kernel/perf_event_paranoid");
             }
-            List<String> names = new ArrayList<>();
-            missing.forEach((e, why) -> names.add(specs.get(e).describe() + ": " + why));
-            throw new UserError(ExitCodes.NO_EVENTS, "the PMU cannot count " + String.join(", ", names)
-                    + "; give raw codes with --raw-event EVENT=0xCODE, or try the policy on a trace with --replay FILE");
+            throw new UserError(ExitCodes.NO_EVENTS, "the PMU cannot count " + names(sel, missing) + " ("
+                    + sel.table() + " events: " + sel.why() + "); give raw codes with --raw-event EVENT=0xCODE, "
+                    + "or try the policy on a trace with --replay FILE");
         }
+        LOG.info("{}", sel.describe());
+        Map<Event, EventSpec> specs = sel.specs();
         GroupLayout layout = GroupLayout.LOADS_AND_STORES;
         if (splitCounterGroups) {
             LOG.info("counting loads and stores as two groups (--split-counter-groups)");
@@ -434,7 +455,18 @@ public final class WaspdCommand implements Callable<Integer> {
         }
         // Besides its six counters, each process's stat file is kept open (at most one per thread), and in
         // full mode each steered thread's too.
-        return new PerfCounterSource(api, specs, layout, maxThreads, mode.equals("1") ? 2 : 1);
+        return new PerfCounterSource(api, sel, layout, maxThreads, mode.equals("1") ? 2 : 1);
+    }
+
+    private static boolean forbidden(Map<Event, String> missing) {
+        return missing.values().stream().allMatch(
+                v -> v.equals(Errno.name(Errno.EACCES)) || v.equals(Errno.name(Errno.EPERM)));
+    }
+
+    private static String names(EventSelection sel, Map<Event, String> missing) {
+        List<String> names = new ArrayList<>();
+        missing.forEach((e, why) -> names.add(sel.specs().get(e).describe() + ": " + why));
+        return String.join(", ", names);
     }
 
     private PtlSource startProbe(Topology topology, ProcFs proc) {

@@ -3,6 +3,7 @@ package org.wasp.daemon.counters;
 
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import org.wasp.daemon.os.OsException;
 
 /**
@@ -42,6 +43,11 @@ public interface CounterSource extends AutoCloseable {
      */
     default boolean liveThreadTimes() {
         return false;
+    }
+
+    /** The events live counters count, and why those; empty for a replayed trace. */
+    default Optional<EventSelection> events() {
+        return Optional.empty();
     }
 
     /** True when a finite source (a trace) has no more intervals. */

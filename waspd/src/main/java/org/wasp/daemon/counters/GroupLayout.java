@@ -2,6 +2,7 @@
 package org.wasp.daemon.counters;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.wasp.daemon.jna.Errno;
@@ -53,6 +54,21 @@ public enum GroupLayout {
     }
 
     /**
+     * The groups without the events that have no counter of their own ({@link EventSpec#opened()}:
+     * an event table's DTLB accesses read its load and store counters), empty groups dropped.
+     */
+    Event[][] groupsFor(Map<Event, EventSpec> specs) {
+        List<Event[]> out = new ArrayList<>();
+        for (Event[] g : groups) {
+            Event[] kept = Arrays.stream(g).filter(e -> specs.get(e).opened()).toArray(Event[]::new);
+            if (kept.length > 0) {
+                out.add(kept);
+            }
+        }
+        return out.toArray(new Event[0][]);
+    }
+
+    /**
      * {@link #ONE} if the PMU counts the six events as one group, else {@link #LOADS_AND_STORES}.
      * Opens the group on the calling thread: the kernel refuses a member (EINVAL on x86 and arm64)
      * when the group can never fit the PMU, and a group that fits an idle PMU but not the counters
@@ -65,7 +81,8 @@ public enum GroupLayout {
         List<Integer> fds = new ArrayList<>();
         try {
             int leader = -1;
-            for (Event e : ONE.groups[0]) {
+            Event[] trial = ONE.groupsFor(specs)[0];
+            for (Event e : trial) {
                 int fd = api.open(specs.get(e), 0, leader);
                 fds.add(fd);
                 leader = leader < 0 ? fd : leader;
@@ -76,14 +93,14 @@ public enum GroupLayout {
                 api.readGroup(leader, v);
             } while (v[0] < TRIAL_ENABLED_NS && System.nanoTime() < deadline);
             if (v[1] > 0) {
-                LOG.info("counting each thread's six events as one group (one read per thread and interval)");
+                LOG.info("counting each thread's {} events as one group (one read per thread and interval)", trial.length);
                 return ONE;
             }
-            LOG.info("the PMU did not schedule the six events as one group in {} ms: counting loads and stores "
-                    + "as two groups", v[0] / 1_000_000);
+            LOG.info("the PMU did not schedule the {} events as one group in {} ms: counting loads and stores "
+                    + "as two groups", trial.length, v[0] / 1_000_000);
         } catch (OsException ex) {
-            LOG.info("the PMU takes fewer than six events in one group ({}): counting loads and stores as two groups",
-                    Errno.name(ex.errno()));
+            LOG.info("the PMU takes fewer than {} events in one group ({}): counting loads and stores as two groups",
+                    ONE.groupsFor(specs)[0].length, Errno.name(ex.errno()));
         } finally {
             fds.forEach(api::close);
         }

@@ -2,6 +2,7 @@
 package org.wasp.daemon.counters;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -9,6 +10,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.wasp.daemon.jna.Errno;
 import org.wasp.daemon.os.OsException;
@@ -26,6 +28,7 @@ public final class PerfCounterSource implements CounterSource {
     /** Descriptors kept free for the JVM, logs, /proc reads and the metrics socket. */
     static final long RESERVED_FDS = 128;
     private final PerfApi api;
+    private final EventSelection selection;
     private final EventSpec[] specs;
     private final Event[][] groups;
     /** Per process, its counted threads. */
@@ -42,25 +45,38 @@ public final class PerfCounterSource implements CounterSource {
      */
     public PerfCounterSource(PerfApi api, Map<Event, EventSpec> specs, GroupLayout layout, int maxThreadsWanted,
             int otherFdsPerThread) {
+        this(api, new EventSelection("custom", "given by the caller", specs), layout, maxThreadsWanted,
+                otherFdsPerThread);
+    }
+
+    public PerfCounterSource(PerfApi api, EventSelection selection, GroupLayout layout, int maxThreadsWanted,
+            int otherFdsPerThread) {
+        Map<Event, EventSpec> specs = selection.specs();
         this.api = api;
-        this.groups = layout.groups();
+        this.selection = selection;
+        this.groups = layout.groupsFor(specs);
         this.specs = new EventSpec[Event.COUNT];
+        int counters = 0;
         for (Event e : Event.values()) {
             this.specs[e.ordinal()] = specs.get(e);
+            counters += specs.get(e).opened() ? 1 : 0;
         }
         long limit = api.raiseFdLimit();
-        long fit = Math.max(1, (limit - RESERVED_FDS) / (Event.COUNT + otherFdsPerThread));
+        long fit = Math.max(1, (limit - RESERVED_FDS) / (counters + otherFdsPerThread));
         this.maxThreads = (int) Math.min(maxThreadsWanted, Math.min(fit, Integer.MAX_VALUE));
         LOG.debug("RLIMIT_NOFILE {}, counting at most {} threads", limit, maxThreads);
     }
 
     /**
-     * Tries each event once on the calling thread. Returns the events the PMU cannot count,
-     * with the reason, in event order; empty when all open.
+     * Tries each event with a counter of its own once on the calling thread. Returns the events
+     * the PMU cannot count, with the reason, in event order; empty when all open.
      */
     public static Map<Event, String> missingEvents(PerfApi api, Map<Event, EventSpec> specs) {
         Map<Event, String> missing = new LinkedHashMap<>();
         for (Event e : Event.values()) {
+            if (!specs.get(e).opened()) {
+                continue;
+            }
             try {
                 api.close(api.open(specs.get(e), 0, -1));
             } catch (OsException ex) {
@@ -68,6 +84,11 @@ public final class PerfCounterSource implements CounterSource {
             }
         }
         return missing;
+    }
+
+    @Override
+    public Optional<EventSelection> events() {
+        return Optional.of(selection);
     }
 
     public int maxThreads() {
@@ -153,6 +174,7 @@ public final class PerfCounterSource implements CounterSource {
             }
             copyGroup(g, s);
         }
+        copyShared(s);
         c.last = s;
         return s;
     }
@@ -176,9 +198,23 @@ public final class PerfCounterSource implements CounterSource {
         }
     }
 
+    /** Fills in the events that read another event's counter ({@link EventSpec#sameAs()}). */
+    private void copyShared(ThreadSample s) {
+        for (EventSpec spec : specs) {
+            Event from = spec.sameAs();
+            if (from != null) {
+                int i = spec.event().ordinal();
+                s.values()[i] = s.values()[from.ordinal()];
+                s.enabled()[i] = s.enabled()[from.ordinal()];
+                s.running()[i] = s.running()[from.ordinal()];
+            }
+        }
+    }
+
     /** Opens all events on one thread, group by group; null when it vanished or descriptors ran out. */
     private int[] openThread(int pid, int tid) throws OsException {
         int[] f = new int[Event.COUNT];
+        Arrays.fill(f, -1); // events without a counter of their own
         List<Integer> opened = new ArrayList<>(Event.COUNT);
         for (Event[] group : groups) {
             int leader = -1;
@@ -242,7 +278,9 @@ public final class PerfCounterSource implements CounterSource {
 
     private void closeAll(int[] f) {
         for (int fd : f) {
-            api.close(fd);
+            if (fd >= 0) {
+                api.close(fd);
+            }
         }
     }
 

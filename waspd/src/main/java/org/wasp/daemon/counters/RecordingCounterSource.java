@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import org.wasp.daemon.os.OsException;
 
 /** Passes readings through and writes each one to a trace file (--record). */
@@ -67,6 +68,11 @@ public final class RecordingCounterSource implements CounterSource {
     @Override
     public boolean liveThreadTimes() {
         return inner.liveThreadTimes();
+    }
+
+    @Override
+    public Optional<EventSelection> events() {
+        return inner.events();
     }
 
     @Override

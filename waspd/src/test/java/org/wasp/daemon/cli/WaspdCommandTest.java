@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wasp.daemon.counters.Event;
+import org.wasp.daemon.jna.PerfEventAttr;
 import org.wasp.daemon.jna.Errno;
 import org.wasp.daemon.testutil.FakePlatform;
 import org.wasp.daemon.testutil.FakeProc;
@@ -167,6 +168,59 @@ class WaspdCommandTest {
         assertEquals(6 + 6 + 12, platform.perf.closed.size(),
                 "6 counters opened one by one, a trial group of 6, 2 threads x 6: all closed");
         assertEquals(Map.of(500, 1, 501, 1), threadGroups(), "each thread's six as one group");
+    }
+
+    /** Makes the fixture machine a Skylake-X with its core PMU. */
+    private void skylakeX() throws Exception {
+        Path root = dir.resolve("root");
+        Files.writeString(root.resolve("proc/cpuinfo"),
+                "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 85\nstepping\t: 4\n\n");
+        Path pmu = Files.createDirectories(root.resolve("sys/bus/event_source/devices/cpu/caps"));
+        Files.writeString(pmu.resolve("pmu_name"), "skylake\n");
+        Files.writeString(pmu.getParent().resolve("type"), "4\n");
+    }
+
+    /** Raw configs the counted threads' descriptors were opened with. */
+    private Set<Long> threadConfigs(int type) {
+        Set<Long> c = new java.util.HashSet<>();
+        platform.perf.fdSpec.forEach((fd, spec) -> {
+            if (platform.perf.fdToTid.get(fd) != 0 && spec.type() == type) {
+                c.add(spec.config());
+            }
+        });
+        return c;
+    }
+
+    @Test
+    void aKnownCpuCountsWithItsTableAndFallsBackToGenericEventsWhereTheyDoNotOpen() throws Exception {
+        skylakeX();
+        assertEquals(0, run("0", "--once", "--interval", "1ms"));
+        assertEquals(Set.of(0x81d0L, 0x82d0L, 0x0e08L, 0x0e49L), threadConfigs(PerfEventAttr.PERF_TYPE_RAW),
+                "retired loads and stores, completed load and store walks");
+        assertEquals(Set.of(), threadConfigs(PerfEventAttr.PERF_TYPE_HW_CACHE));
+        assertEquals(Map.of(500, 1, 501, 1), threadGroups());
+
+        platform.perf.fdSpec.clear();
+        platform.perf.fdToTid.clear();
+        platform.perf.rawUnsupported = true;
+        assertEquals(0, run("0", "--once", "--interval", "1ms"));
+        assertEquals(Set.of(), threadConfigs(PerfEventAttr.PERF_TYPE_RAW));
+        assertEquals(6, threadConfigs(PerfEventAttr.PERF_TYPE_HW_CACHE).size(), "the generic events");
+
+        platform.perf.fdSpec.clear();
+        platform.perf.fdToTid.clear();
+        platform.perf.rawUnsupported = false;
+        assertEquals(0, run("0", "--once", "--interval", "1ms", "--generic-events"));
+        assertEquals(Set.of(), threadConfigs(PerfEventAttr.PERF_TYPE_RAW), "generic on request");
+    }
+
+    @Test
+    void aTableWhoseEventsNeitherOpenNamesThemAndTheTable() throws Exception {
+        skylakeX();
+        platform.perf.unsupported.add(Event.DTLB_WRITE_MISS);
+        assertEquals(ExitCodes.NO_EVENTS, run("0", "--once"));
+        assertOneLineError("DTLB_STORE_MISSES.WALK_COMPLETED");
+        assertOneLineError("skylakex events");
     }
 
     @Test

@@ -42,6 +42,58 @@ class PerfCounterSourceTest {
     }
 
     @Test
+    void anIntelTableRowOpensFourCountersAndTheDtlbAccessesReadTheLoadAndStoreCounters() throws Exception {
+        FakePerf api = new FakePerf();
+        EventSelection sel = new EventSelection("skylakex", "test", EventTable.row("skylakex").orElseThrow().specs());
+        PerfCounterSource s = new PerfCounterSource(api, sel, GroupLayout.ONE, 1000, 0);
+        ProcessSample a = s.poll(10, "p", List.of(10));
+        assertEquals(4, api.opens, "loads, stores, load walks, store walks");
+        assertEquals(Set.of(Event.L1D_READ, Event.L1D_WRITE, Event.DTLB_READ_MISS, Event.DTLB_WRITE_MISS),
+                Set.copyOf(api.fdEvent.values()));
+        assertEquals(1, api.reads, "one group of four");
+        ThreadSample t = a.thread(10);
+        api.onCpuNs.put(10, 9000L);
+        t = s.poll(10, "p", List.of(10)).thread(10);
+        assertEquals(t.values()[Event.L1D_READ.ordinal()], t.values()[Event.DTLB_READ.ordinal()]);
+        assertEquals(t.values()[Event.L1D_WRITE.ordinal()], t.values()[Event.DTLB_WRITE.ordinal()]);
+        assertEquals(9000, t.enabled()[Event.DTLB_WRITE.ordinal()]);
+        assertEquals(4500, t.running()[Event.DTLB_READ.ordinal()]);
+        assertEquals(sel, s.events().orElseThrow());
+        s.release(10);
+        assertEquals(Set.of(), api.openTids(), "every descriptor closed, none of the shared events'");
+        assertEquals(4, api.closed.size());
+    }
+
+    @Test
+    void anAmdTableRowOpensThreeCountersInTwoGroupsAndStoreWalksStayZero() throws Exception {
+        FakePerf api = new FakePerf();
+        EventSelection sel = new EventSelection("amdzen4", "test", EventTable.row("amdzen4").orElseThrow().specs());
+        assertEquals(Map.of(), PerfCounterSource.missingEvents(api, sel.specs()));
+        assertEquals(3, api.opens, "only events with a counter are tried");
+        api.opens = 0;
+        PerfCounterSource s = new PerfCounterSource(api, sel, GroupLayout.LOADS_AND_STORES, 1000, 0);
+        api.onCpuNs.put(10, 9000L);
+        ThreadSample t = s.poll(10, "p", List.of(10)).thread(10);
+        assertEquals(3, api.opens);
+        assertEquals(2, api.reads, "loads with all walks, and stores");
+        assertEquals(0, t.values()[Event.DTLB_WRITE_MISS.ordinal()]);
+        assertEquals(0, t.enabled()[Event.DTLB_WRITE_MISS.ordinal()]);
+        assertTrue(t.values()[Event.DTLB_READ_MISS.ordinal()] > 0);
+        assertEquals(t.values()[Event.L1D_WRITE.ordinal()], t.values()[Event.DTLB_WRITE.ordinal()]);
+    }
+
+    @Test
+    void theGroupTrialUsesOnlyTheCountedEvents() {
+        FakePerf api = new FakePerf();
+        api.maxGroup = 4;
+        api.onCpuNs.put(0, GroupLayout.TRIAL_ENABLED_NS);
+        assertEquals(GroupLayout.ONE, GroupLayout.choose(api, EventTable.row("icelakex").orElseThrow().specs()),
+                "four counted events fit a PMU that takes four");
+        assertEquals(GroupLayout.LOADS_AND_STORES, GroupLayout.choose(api, EventSpec.resolve(Map.of())),
+                "six generic ones do not");
+    }
+
+    @Test
     void aThreadThatHasNotRunIsReadOnceAndKeepsItsLastReading() throws Exception {
         FakePerf api = new FakePerf();
         PerfCounterSource s = source(api, 1000);

@@ -31,6 +31,10 @@ public final class FakePerf implements PerfApi {
     public final Set<Integer> closed = new HashSet<>();
     public final Map<Integer, Integer> tidErrno = new HashMap<>();
     public final Set<Event> unsupported = new HashSet<>();
+    /** Refuse every PERF_TYPE_RAW event (ENOENT), as a virtual PMU that passes only generic events might. */
+    public boolean rawUnsupported;
+    /** Each descriptor's spec. */
+    public final Map<Integer, EventSpec> fdSpec = new HashMap<>();
     public long fdLimit = 1024;
     /** Most members the PMU takes in one group: one more is refused with EINVAL, as x86 does. */
     public int maxGroup = Integer.MAX_VALUE;
@@ -45,7 +49,8 @@ public final class FakePerf implements PerfApi {
     @Override
     public int open(EventSpec spec, int tid, int groupFd) throws OsException {
         opens++;
-        if (unsupported.contains(spec.event())) {
+        if (unsupported.contains(spec.event())
+                || rawUnsupported && spec.type() == org.wasp.daemon.jna.PerfEventAttr.PERF_TYPE_RAW) {
             throw new OsException("open", Errno.ENOENT);
         }
         Integer e = tidErrno.get(tid);
@@ -64,6 +69,7 @@ public final class FakePerf implements PerfApi {
         int fd = nextFd++;
         fdToTid.put(fd, tid);
         fdEvent.put(fd, spec.event());
+        fdSpec.put(fd, spec);
         fdGroup.put(fd, groupFd);
         if (groupFd < 0) {
             groupSize.put(fd, 1);
