@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.wasp.daemon.counters.CounterSource;
+import org.wasp.daemon.counters.EventSelection;
 import org.wasp.daemon.counters.ProcessSample;
 import org.wasp.daemon.counters.ThreadSample;
 import org.wasp.daemon.jna.Errno;
@@ -27,6 +28,7 @@ import org.wasp.daemon.policy.Hysteresis;
 import org.wasp.daemon.policy.MetricsCalculator;
 import org.wasp.daemon.policy.NodeChoice;
 import org.wasp.daemon.policy.NodeRecheck;
+import org.wasp.daemon.policy.ProcessMetrics;
 import org.wasp.daemon.policy.PtlMatrix;
 import org.wasp.daemon.policy.Steering;
 import org.wasp.daemon.policy.ThreadListing;
@@ -317,6 +319,9 @@ public final class Daemon {
                 LOG.debug("pid {}: {} ({} threads, coverage {})", p.label(), p.metrics.describe(), p.metrics.threads(),
                         String.format("%.2f", p.metrics.coverage()));
             }
+            if (v.action() != Verdict.Action.KEEP) {
+                p.lowCoverageDecision = p.metrics.lowCoverage();
+            }
             if (v.action() == Verdict.Action.ENABLE) {
                 enable(p, tids, v);
             } else if (v.action() == Verdict.Action.DISABLE) {
@@ -330,7 +335,8 @@ public final class Daemon {
         // Only --nodes running needs the threads' nodes (a stat read per thread).
         BitSet running = cfg.nodeChoice() == NodeChoice.RUNNING ? runningNodes(p.pid, tids) : new BitSet();
         long mask = cfg.nodeChoice().mask(running, topology.memoryNodes());
-        LOG.info("pid {}: replication off -> on (nodes {}){}: {}", p.label(), maskName(mask), dry(), v.reason());
+        LOG.info("pid {}: replication off -> on (nodes {}){}: {}{}", p.label(), maskName(mask), dry(), v.reason(),
+                coverageNote(p));
         if (cfg.dryRun()) {
             p.mask = mask;
             enables++;
@@ -346,7 +352,7 @@ public final class Daemon {
     }
 
     private void disable(TrackedProcess p, Verdict v) {
-        LOG.info("pid {}: replication on -> off{}: {}", p.label(), dry(), v.reason());
+        LOG.info("pid {}: replication on -> off{}: {}{}", p.label(), dry(), v.reason(), coverageNote(p));
         if (!cfg.dryRun()) {
             unsteer(p, false);
             if (!apply(p, ReplicationControl.OFF)) {
@@ -659,11 +665,20 @@ public final class Daemon {
                 continue; // Nothing measured (e.g. not in a replayed trace) and nothing changed.
             }
             procs.add(new StatusSnapshot.Proc(p.pid, p.comm, p.metrics.mar(), p.metrics.missRate(), p.mask, p.changed,
-                    Map.copyOf(p.steered)));
+                    Map.copyOf(p.steered), p.metrics.coverage(), p.lowCoverageDecision));
         }
         PtlMatrix m = cfg.full() && ptl != null ? ptl.latest().orElse(null) : null;
+        Optional<EventSelection> ev = counters.events();
         return new StatusSnapshot(System.currentTimeMillis(), selfPid, modeName(), cfg.dryRun(),
-                counters.monitoredThreads(), procs, m, enables, disables, steers);
+                counters.monitoredThreads(), procs, m, enables, disables, steers,
+                ev.map(EventSelection::table).orElse("replay"), ev.map(EventSelection::why).orElse("recorded trace"));
+    }
+
+    /** Marks a decision taken on counters that ran for too little of the interval. */
+    private static String coverageNote(TrackedProcess p) {
+        return p.lowCoverageDecision ? String.format(" [LOW COUNTER COVERAGE: counters ran %.0f%% of the interval, "
+                + "below %.0f%%: multiplexed estimate]", p.metrics.coverage() * 100,
+                ProcessMetrics.MIN_TRUSTED_COVERAGE * 100) : "";
     }
 
     private String dry() {

@@ -17,14 +17,30 @@ public final class PrometheusText {
         b.append("waspd_decisions_total{action=\"enable\"} ").append(s.enables()).append('\n');
         b.append("waspd_decisions_total{action=\"disable\"} ").append(s.disables()).append('\n');
         b.append("waspd_decisions_total{action=\"steer\"} ").append(s.steers()).append('\n');
+        gauge(b, "waspd_counter_events_info", "Which events count MAR and DTLB walks (table: microarchitecture, "
+                + "generic or replay).");
+        b.append("waspd_counter_events_info{table=\"").append(esc(s.eventTable())).append("\"} 1\n");
         gauge(b, "waspd_process_mar", "Memory accesses per second in the last interval.");
         for (StatusSnapshot.Proc p : s.processes()) {
             b.append("waspd_process_mar").append(labels(p)).append(' ').append(num(p.mar())).append('\n');
         }
-        gauge(b, "waspd_process_dtlb_miss_rate", "DTLB walks per DTLB access in the last interval.");
+        gauge(b, "waspd_process_dtlb_miss_rate", "Data page walks per memory access in the last interval "
+                + "(with the generic events: DTLB misses per DTLB access as the CPU defines them).");
         for (StatusSnapshot.Proc p : s.processes()) {
             b.append("waspd_process_dtlb_miss_rate").append(labels(p)).append(' ').append(num(p.missRate()))
                     .append('\n');
+        }
+        gauge(b, "waspd_process_counter_coverage",
+                "Smallest running/enabled fraction of the process's counters in the last interval (1: not multiplexed).");
+        for (StatusSnapshot.Proc p : s.processes()) {
+            b.append("waspd_process_counter_coverage").append(labels(p)).append(' ').append(num(p.coverage()))
+                    .append('\n');
+        }
+        gauge(b, "waspd_process_low_coverage_decision",
+                "1 when the last replication change was decided on counters that ran for under half the interval.");
+        for (StatusSnapshot.Proc p : s.processes()) {
+            b.append("waspd_process_low_coverage_decision").append(labels(p)).append(' ')
+                    .append(p.lowCoverageDecision() ? 1 : 0).append('\n');
         }
         gauge(b, "waspd_process_replicated", "1 when page-table replication is on.");
         for (StatusSnapshot.Proc p : s.processes()) {
@@ -57,8 +73,11 @@ public final class PrometheusText {
     }
 
     private static String labels(StatusSnapshot.Proc p) {
-        String comm = p.comm().replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
-        return "{pid=\"" + p.pid() + "\",comm=\"" + comm + "\"}";
+        return "{pid=\"" + p.pid() + "\",comm=\"" + esc(p.comm()) + "\"}";
+    }
+
+    private static String esc(String v) {
+        return v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 
     private static String num(double v) {

@@ -17,6 +17,8 @@ public final class StatusJson {
         b.append("  \"mode\": ").append(str(s.mode())).append(",\n");
         b.append("  \"dry_run\": ").append(s.dryRun()).append(",\n");
         b.append("  \"monitored_threads\": ").append(s.monitoredThreads()).append(",\n");
+        b.append("  \"counter_events\": {\"table\": ").append(str(s.eventTable())).append(", \"why\": ")
+                .append(str(s.eventWhy())).append("},\n");
         b.append("  \"decisions\": {\"enable\": ").append(s.enables()).append(", \"disable\": ")
                 .append(s.disables()).append(", \"steer\": ").append(s.steers()).append("},\n");
         b.append("  \"processes\": [");
@@ -26,6 +28,8 @@ public final class StatusJson {
                     .append(", \"mar_per_s\": ").append(num(p.mar()))
                     .append(", \"dtlb_miss_rate\": ").append(num(p.missRate()))
                     .append(", \"replication_mask\": ").append(p.mask())
+                    .append(", \"counter_coverage\": ").append(num(p.coverage()))
+                    .append(", \"low_coverage_decision\": ").append(p.lowCoverageDecision())
                     .append(", \"changed_by_waspd\": ").append(p.changedByDaemon())
                     .append(", \"steered\": {");
             String s2 = "";

@@ -9,13 +9,32 @@ import org.wasp.daemon.policy.PtlMatrix;
  * The daemon's state after an interval, for --status and the metrics endpoint.
  *
  * @param ptl latest PTL matrix, null when none (naive mode, or not measured yet)
+ * @param eventTable which events count (an event table's microarchitecture, "generic", "replay")
+ * @param eventWhy   what that choice rests on
  */
 public record StatusSnapshot(long timeMillis, int daemonPid, String mode, boolean dryRun, int monitoredThreads,
-                             List<Proc> processes, PtlMatrix ptl, long enables, long disables, long steers) {
+                             List<Proc> processes, PtlMatrix ptl, long enables, long disables, long steers,
+                             String eventTable, String eventWhy) {
 
-    /** One watched process. {@code mask}: 0 off, 1 all nodes, else node bitmask. */
+    public StatusSnapshot(long timeMillis, int daemonPid, String mode, boolean dryRun, int monitoredThreads,
+            List<Proc> processes, PtlMatrix ptl, long enables, long disables, long steers) {
+        this(timeMillis, daemonPid, mode, dryRun, monitoredThreads, processes, ptl, enables, disables, steers,
+                "unknown", "");
+    }
+
+    /**
+     * One watched process. {@code mask}: 0 off, 1 all nodes, else node bitmask. {@code coverage}:
+     * the last interval's smallest running/enabled fraction of any counter (1: never multiplexed);
+     * {@code lowCoverageDecision}: the last change of replication was decided on an interval whose
+     * coverage was below {@link org.wasp.daemon.policy.ProcessMetrics#MIN_TRUSTED_COVERAGE}.
+     */
     public record Proc(int pid, String comm, double mar, double missRate, long mask, boolean changedByDaemon,
-                       Map<Integer, Integer> steered) {
+                       Map<Integer, Integer> steered, double coverage, boolean lowCoverageDecision) {
+
+        public Proc(int pid, String comm, double mar, double missRate, long mask, boolean changedByDaemon,
+                Map<Integer, Integer> steered) {
+            this(pid, comm, mar, missRate, mask, changedByDaemon, steered, 1, false);
+        }
     }
 
     public static StatusSnapshot empty(String mode, boolean dryRun) {

@@ -21,6 +21,8 @@ final class TrackedProcess {
     final Hysteresis hysteresis;
     ProcessSample last;
     ProcessMetrics metrics = ProcessMetrics.NONE;
+    /** The last replication change was decided on an interval of too little counter coverage. */
+    boolean lowCoverageDecision;
     /** Replication mask now in force as far as the daemon knows (0: off). */
     long mask;
     /** Mask found at start (adopted processes), restored on shutdown. */

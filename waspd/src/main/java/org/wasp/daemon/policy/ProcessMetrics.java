@@ -14,6 +14,21 @@ public record ProcessMetrics(double mar, double missRate, double seconds, int th
 
     public static final ProcessMetrics NONE = new ProcessMetrics(0, 0, 0, 0, 1);
 
+    /**
+     * Below this coverage the figures are extrapolated from less than half of the interval: the
+     * counters ran for a minority of the time, and a phase of the program that fell in the rest is
+     * guessed, not measured. Decisions are still taken (multiplexing is how perf shares a busy PMU,
+     * and refusing to decide would leave replication wherever it was), but marked in the log and
+     * the status so an operator knows to free counters (other perf users, the NMI watchdog) or use
+     * fewer events ({@code --split-counter-groups} does not help: the groups then take turns).
+     */
+    public static final double MIN_TRUSTED_COVERAGE = 0.5;
+
+    /** True when some counter ran for less than {@link #MIN_TRUSTED_COVERAGE} of the interval. */
+    public boolean lowCoverage() {
+        return valid() && coverage < MIN_TRUSTED_COVERAGE;
+    }
+
     public boolean valid() {
         return seconds > 0;
     }

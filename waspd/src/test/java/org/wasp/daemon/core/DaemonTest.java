@@ -740,4 +740,45 @@ class DaemonTest {
         assertTrue(prom.contains("waspd_ptl_nanoseconds{cpu_node=\"0\",memory_node=\"1\"} 150.000"), prom);
         assertTrue(prom.contains("waspd_decisions_total{action=\"enable\"} 1"), prom);
     }
+
+    @Test
+    void aDecisionOnLowCounterCoverageIsMarkedInTheStatus() {
+        // app's counters ran for a quarter of each interval (multiplexed): the scaled rates are still HIGH.
+        List<String> lines = new ArrayList<>();
+        for (String l : trace(repeat(HIGH, 5), repeat(HIGH, 5))) {
+            lines.add(l.contains(" 500 app ") || l.contains(" 501 app ") ? quarterRunning(l) : l);
+        }
+        Daemon d = daemon(naive(), new ReplayCounterSource(lines));
+        ticks(d, 5);
+        StatusSnapshot.Proc app = proc(d, 500);
+        StatusSnapshot.Proc stream = proc(d, 600);
+        assertEquals(1, app.mask(), "decided on the scaled figures");
+        assertEquals(0.25, app.coverage(), 1e-9);
+        assertTrue(app.lowCoverageDecision());
+        assertEquals(1.0, stream.coverage(), 1e-9);
+        assertEquals(1, stream.mask());
+        assertFalse(stream.lowCoverageDecision(), "a full-coverage decision is not marked");
+        String json = StatusJson.render(d.snapshot());
+        assertTrue(json.contains("\"counter_coverage\": 0.250000, \"low_coverage_decision\": true"), json);
+        assertTrue(json.contains("\"counter_events\": {\"table\": \"replay\""), json);
+        String prom = PrometheusText.render(d.snapshot());
+        assertTrue(prom.contains("waspd_process_counter_coverage{pid=\"500\",comm=\"app\"} 0.250000"), prom);
+        assertTrue(prom.contains("waspd_process_low_coverage_decision{pid=\"500\",comm=\"app\"} 1"), prom);
+        assertTrue(prom.contains("waspd_process_low_coverage_decision{pid=\"600\",comm=\"stream\"} 0"), prom);
+    }
+
+    private static StatusSnapshot.Proc proc(Daemon d, int pid) {
+        return d.snapshot().processes().stream().filter(p -> p.pid() == pid).findFirst().orElseThrow();
+    }
+
+    /** A record line whose counters ran a quarter of their enabled time, counts scaled down to match. */
+    private static String quarterRunning(String line) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("=(\\d+)/(\\d+)/(\\d+)").matcher(line);
+        StringBuilder b = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(b, "=" + Long.parseLong(m.group(1)) / 4 + "/" + m.group(2) + "/"
+                    + Long.parseLong(m.group(3)) / 4);
+        }
+        return m.appendTail(b).toString();
+    }
 }
