@@ -158,7 +158,7 @@ public final class WaspdCommand implements Callable<Integer> {
 
     @Option(names = "--split-counter-groups",
             description = "Count each thread's loads and stores as two groups (two reads per interval) even where "
-                    + "the PMU schedules all six events as one (default: one group where it can).")
+                    + "the PMU schedules all events as one (default: one group where it can).")
     boolean splitCounterGroups;
 
     @Option(names = "--raw-event", paramLabel = "EVENT=CONFIG",
@@ -453,7 +453,7 @@ public final class WaspdCommand implements Callable<Integer> {
         } else {
             layout = GroupLayout.choose(api, specs);
         }
-        // Besides its six counters, each process's stat file is kept open (at most one per thread), and in
+        // Besides its counters, each process's stat file is kept open (at most one per thread), and in
         // full mode each steered thread's too.
         return new PerfCounterSource(api, sel, layout, maxThreads, mode.equals("1") ? 2 : 1);
     }

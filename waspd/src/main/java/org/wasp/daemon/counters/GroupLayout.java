@@ -11,16 +11,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How the six events of a thread are grouped. A group is read with one read(2), and reading
+ * How the counted events of a thread are grouped (six generic ones; an event table's four on Intel,
+ * three on AMD, the others reading those counters: {@link #groupsFor}). A group is read with one read(2), and reading
  * the counters of every running thread is the daemon's main cost with many threads, so the
  * fewer groups the better; but the PMU counts a group only when all its members fit in its
  * counters at once.
  */
 public enum GroupLayout {
     /**
-     * All six in one group: one read per thread. Needs six free general counters: Intel since Ice
-     * Lake has eight per logical CPU; AMD Zen has six, one of which the NMI watchdog holds when it
-     * is on (the default), so there only with {@code kernel.nmi_watchdog=0}.
+     * All in one group: one read per thread. An event table's four or three fit every supported PMU;
+     * the six generic events need six free general counters: Intel since Ice Lake has eight per
+     * logical CPU; AMD Zen has six, one of which the NMI watchdog holds when it is on (the
+     * default), so there only with {@code kernel.nmi_watchdog=0}.
      */
     ONE(new Event[][] {
         {Event.L1D_READ, Event.DTLB_READ, Event.DTLB_READ_MISS, Event.L1D_WRITE, Event.DTLB_WRITE,
@@ -69,7 +71,7 @@ public enum GroupLayout {
     }
 
     /**
-     * {@link #ONE} if the PMU counts the six events as one group, else {@link #LOADS_AND_STORES}.
+     * {@link #ONE} if the PMU counts the events as one group, else {@link #LOADS_AND_STORES}.
      * Opens the group on the calling thread: the kernel refuses a member (EINVAL on x86 and arm64)
      * when the group can never fit the PMU, and a group that fits an idle PMU but not the counters
      * left free by pinned events (such as the NMI watchdog's on a PMU without fixed counters) is
