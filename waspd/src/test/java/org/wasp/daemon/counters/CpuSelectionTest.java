@@ -17,7 +17,16 @@ import org.wasp.daemon.testutil.PmuEventsJson;
 
 /** Which event table a machine gets, from recorded /proc/cpuinfo and sysfs, against perf's own mapfile.csv. */
 class CpuSelectionTest {
-    private static final Path CPUS = Path.of("src/test/resources/fixtures/cpus");
+    private static final Path CPUS = fixtures();
+
+    private static Path fixtures() {
+        try {
+            return Path.of(CpuSelectionTest.class.getResource("/fixtures/cpus/amd-zen1/proc/cpuinfo").toURI())
+                    .getParent().getParent().getParent();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     /** Fixture to the table it must get. */
     private static final Map<String, String> EXPECTED = new LinkedHashMap<>();

@@ -3,6 +3,7 @@ package org.wasp.daemon.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,14 @@ class MetricsCalculatorTest {
         assertEquals(4000, m.mar(), 1e-6);
         assertEquals(0.01, m.missRate(), 1e-12);
         assertEquals(0.25, m.coverage(), 1e-12);
+        assertTrue(m.lowCoverage(), "a quarter of the interval is too little to trust");
+    }
+
+    @Test
+    void lowCoverageIsBelowHalfOfAnInterval() {
+        assertFalse(new ProcessMetrics(1, 0.1, 1, 1, ProcessMetrics.MIN_TRUSTED_COVERAGE).lowCoverage());
+        assertTrue(new ProcessMetrics(1, 0.1, 1, 1, Math.nextDown(ProcessMetrics.MIN_TRUSTED_COVERAGE)).lowCoverage());
+        assertFalse(new ProcessMetrics(0, 0, 0, 0, 0).lowCoverage(), "no interval, no decision to mark");
     }
 
     @Test
