@@ -14,7 +14,7 @@ while (( $# )); do
 	--target) target=${2:?}; prep_args+=("$1" "$2"); shift 2 ;;
 	--source|--tree|--obj|--base-config) prep_args+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
 	-j|--jobs) jobs=${2:?}; shift 2 ;;
-	-h|--help) echo "usage: ${0##*/} [--target guest|debug|dist|host] [--jobs N] [prepare.sh options]"; exit 0 ;;
+	-h|--help) echo "usage: ${0##*/} [--target guest|debug|dist|bochs|host] [--jobs N] [prepare.sh options]"; exit 0 ;;
 	*) die "unknown argument: $1 (see --help)" ;;
 	esac
 done

@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Get a Linux 6.12 source, apply kernel-patches/series in order and write a
-# kernel config, for a real machine (--target host) or the test guest
-# (--target guest or debug). Idempotent: running it again with nothing
-# changed changes nothing, and files the series does not touch keep their
-# timestamps, so rebuilds stay incremental.
+# kernel config, for a real machine (--target host) or a test guest
+# (--target guest, debug, dist or bochs). Idempotent: running it again
+# with nothing changed changes nothing, and files the series does not touch
+# keep their timestamps, so rebuilds stay incremental.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 usage() {
 	cat <<USAGE
-usage: ${0##*/} [--source PATH] [--target guest|debug|dist|host] [--tree DIR] [--obj DIR]
+usage: ${0##*/} [--source PATH] [--target guest|debug|dist|bochs|host] [--tree DIR] [--obj DIR]
                 [--base-config FILE]
 
   --source PATH   a 6.12 kernel: source tarball, source directory or git tree
@@ -22,6 +22,8 @@ usage: ${0##*/} [--source PATH] [--target guest|debug|dist|host] [--tree DIR] [-
                   dist:  guest with what distribution kernels have and the
                          test guests otherwise lack: patched static keys
                          (JUMP_LABEL), page-table isolation (KPTI)
+                  bochs: guest that boots from an initramfs under Bochs,
+                         whose CPU has PCID (scripts/bochs-run.sh)
                   host:  a real machine: the running kernel's config + WASP
                   (default guest)
   --tree DIR      where the patched source tree goes (default \$WASP_CACHE/src)
@@ -46,7 +48,7 @@ while (( $# )); do
 	*) usage >&2; die "unknown argument: $1" ;;
 	esac
 done
-case $target in guest|debug|dist|host) ;; *) die "--target must be guest, debug, dist or host, not '$target'" ;; esac
+case $target in guest|debug|dist|bochs|host) ;; *) die "--target must be guest, debug, dist, bochs or host, not '$target'" ;; esac
 tree=${tree:-$WASP_CACHE/src}
 obj=${obj:-$WASP_CACHE/build/$target}
 command -v git >/dev/null || die "git is needed (apt-get install git)"
@@ -148,9 +150,10 @@ log "$version with ${#patches[@]} WASP patches in $tree"
 # --- 3. the config -------------------------------------------------------
 cfgdir=$WASP_PATCHES/config
 case $target in
-guest) fragments=("$cfgdir/guest.config" "$cfgdir/wasp.config") ;;
+guest) fragments=("$cfgdir/guest.config" "$cfgdir/guest-only.config" "$cfgdir/wasp.config") ;;
 debug) fragments=("$cfgdir/guest.config" "$cfgdir/debug.config" "$cfgdir/wasp.config") ;;
 dist)  fragments=("$cfgdir/guest.config" "$cfgdir/dist.config" "$cfgdir/wasp.config") ;;
+bochs) fragments=("$cfgdir/guest.config" "$cfgdir/bochs.config" "$cfgdir/wasp.config") ;;
 host)  fragments=("$cfgdir/host.config" "$cfgdir/wasp.config")
 	if [ -z "$base_config" ]; then
 		for c in "/boot/config-$(uname -r)" /proc/config.gz; do
