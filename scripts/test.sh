@@ -12,7 +12,7 @@ usage() {
 usage: ${0##*/} [--no-java] [--no-kernel] [--targets "guest debug dist"] [--nodes LIST]
                 [--debug-nodes LIST] [--dist-nodes LIST] [--mm-nodes LIST]
                 [--debug-mm-nodes LIST]
-                [--extended] [--rerun]
+                [--extended] [--bochs] [--rerun]
   --no-java        skip the Java unit tests
   --no-kernel      skip the kernel builds and everything in the guest
   --targets LIST   kernels to build and test in: guest (small, fast; kmemleak
@@ -40,6 +40,10 @@ usage: ${0##*/} [--no-java] [--no-kernel] [--targets "guest debug dist"] [--node
                    selftests on 4 nodes and on the debug kernel, swap and
                    the deployment test in the debug guests (see
                    docs/testing.md for the times)
+  --bochs          also the PCID run under Bochs (scripts/bochs-run.sh: the
+                   bochs kernel, about 5 minutes of emulation on an idle
+                   host; needs Debian's bochs, isolinux, xorriso,
+                   busybox-static); --extended includes it
   --rerun          run every guest again, also those whose inputs did not
                    change since they passed (see below)
 A guest run whose inputs are all unchanged since it passed (kernel image and
@@ -49,7 +53,7 @@ is not run again: its results are reused and reported as such.
 Results (TAP and logs) are kept in \$WASP_CACHE/results ($WASP_CACHE/results).
 USAGE
 }
-java=1 kernel=1 rerun=0 targets=${WASP_TARGETS:-guest debug dist} node_counts="2 4 2la57 2tiers"
+bochs=0 java=1 kernel=1 rerun=0 targets=${WASP_TARGETS:-guest debug dist} node_counts="2 4 2la57 2tiers"
 debug_nodes=default dist_nodes="2pti" mm_nodes=default debug_mm_nodes=default extended=0
 while (( $# )); do
 	case $1 in
@@ -61,7 +65,8 @@ while (( $# )); do
 	--dist-nodes) dist_nodes=${2:?}; shift 2 ;;
 	--mm-nodes) mm_nodes=${2?}; shift 2 ;;
 	--debug-mm-nodes) debug_mm_nodes=${2?}; shift 2 ;;
-	--extended) extended=1; shift ;;
+	--extended) extended=1 bochs=1; shift ;;
+	--bochs) bochs=1; shift ;;
 	--rerun) rerun=1; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; die "unknown argument: $1" ;;
@@ -379,6 +384,18 @@ if (( kernel )); then
 				"$WASP_ROOT/tests/guest/mm-selftests.sh" "$mmtests"
 		done
 	done
+fi
+
+# PCID exists only under Bochs (TCG has none): the ASID paths of switching
+# between copies run there (docs/testing.md).
+if (( kernel && bochs )); then
+	step "PCID run under Bochs (scripts/bochs-run.sh)"
+	tap=$WASP_CACHE/bochs/run/results.tap
+	rm -f "$tap"
+	"$WASP_ROOT/scripts/bochs-run.sh" >"$results/bochs.log" 2>&1
+	rc=$?
+	if [ -s "$tap" ]; then count_tap "bochs (PCID)" "$tap"; fi
+	(( rc == 0 )) || fail "the Bochs PCID run: status $rc (log: $results/bochs.log)"
 fi
 
 log "finished in $(( SECONDS - started ))s"
