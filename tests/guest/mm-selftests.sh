@@ -82,6 +82,8 @@ for mode in on off; do
 		rc=$?
 		if (( rc != 0 && rc != 4 )); then
 			echo "# $prog ($mode): status $rc, running it once more; last lines:"
+			# the failing checks (a program's last lines often all pass)
+			grep -E -m 10 'Fail|FAIL|not ok|Bail out' "$log" | sed 's/^/#   failed: /'
 			tail -n 15 "$log" | sed 's/^/#   /'
 			run_one "$prog" "$args"
 			rc=$?
@@ -89,7 +91,10 @@ for mode in on off; do
 		case $rc in 0) r=pass ;; 4) r=skip ;; 124) r=timeout ;; *) r="fail($rc)" ;; esac
 		result[$mode:$prog]=$r
 		echo "# $prog, replication $mode: $r in $(( SECONDS - start )) s"
-		[[ $r == fail* || $r == timeout ]] && tail -n 30 "$log" | sed 's/^/#   /'
+		if [[ $r == fail* || $r == timeout ]]; then
+			grep -E -m 10 'Fail|FAIL|not ok|Bail out' "$log" | sed 's/^/#   failed: /'
+			tail -n 30 "$log" | sed 's/^/#   /'
+		fi
 	done
 done
 echo "$old_auto" >"$auto"
