@@ -8,9 +8,9 @@ public final class ExitCodes {
 
     /** Stopped normally (SIGTERM/SIGINT, --once, end of a replayed trace, --status printed). */
     public static final int OK = 0;
-    /** Runtime failure (I/O error, internal error, no daemon running for --status). */
+    /** Runtime failure (I/O error, internal error, no live daemon or a stale status file for --status). */
     public static final int RUNTIME = 1;
-    /** Bad command line or unreadable/malformed --replay file. */
+    /** Bad command line, unreadable/malformed --replay or --ptl-matrix file, --record file not creatable. */
     public static final int USAGE = 2;
     /** Not root (and no --dry-run). */
     public static final int NOT_ROOT = 3;
@@ -18,4 +18,6 @@ public final class ExitCodes {
     public static final int NO_REPLICATION = 4;
     /** The PMU lacks counter events waspd needs (or perf_event_open is not allowed). */
     public static final int NO_EVENTS = 5;
+    /** Another waspd holds the instance lock (RUN_DIR/waspd.pid); the message names its pid. */
+    public static final int ALREADY_RUNNING = 6;
 }

@@ -6,17 +6,15 @@ final class Signals {
     private Signals() {
     }
 
-    /** Returns false when the JVM does not allow handling a signal (then only the shutdown hook acts). */
+    /** Where the JVM does not allow handling a signal, only the shutdown hook acts on it. */
     @SuppressWarnings("removal")
-    static boolean onTerminate(Runnable action) {
-        boolean ok = true;
+    static void onTerminate(Runnable action) {
         for (String name : new String[] {"TERM", "INT"}) {
             try {
                 sun.misc.Signal.handle(new sun.misc.Signal(name), s -> action.run());
             } catch (IllegalArgumentException | UnsupportedOperationException e) {
-                ok = false;
+                // The shutdown hook still undoes.
             }
         }
-        return ok;
     }
 }

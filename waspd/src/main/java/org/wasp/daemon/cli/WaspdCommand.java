@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.wasp.daemon.core.Daemon;
 import org.wasp.daemon.core.DaemonConfig;
+import org.wasp.daemon.core.InstanceLock;
 import org.wasp.daemon.core.MetricsServer;
 import org.wasp.daemon.core.StatusFile;
 import org.wasp.daemon.counters.CounterSource;
@@ -29,7 +30,9 @@ import org.wasp.daemon.counters.PerfApi;
 import org.wasp.daemon.counters.PerfCounterSource;
 import org.wasp.daemon.counters.RecordingCounterSource;
 import org.wasp.daemon.counters.ReplayCounterSource;
+import org.wasp.daemon.counters.TraceError;
 import org.wasp.daemon.jna.Errno;
+import org.wasp.daemon.os.IoErrors;
 import org.wasp.daemon.os.ProcFs;
 import org.wasp.daemon.os.ReplicationControl;
 import org.wasp.daemon.os.Topology;
@@ -55,11 +58,12 @@ import picocli.CommandLine.Parameters;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:stopped normally (SIGTERM/SIGINT, --once, end of --replay trace, --status printed)",
-            "1:runtime error (or --status: no running daemon)",
-            "2:bad options or unreadable --replay file",
+            "1:runtime error (or --status: no running daemon, or its status file is stale)",
+            "2:bad options; unreadable or malformed --replay or --ptl-matrix file; --record file not creatable",
             "3:not root (use sudo, or --dry-run)",
             "4:kernel without page-table replication",
-            "5:PMU lacks the needed counter events (see --raw-event, --replay)"})
+            "5:PMU lacks the needed counter events (see --raw-event, --replay)",
+            "6:another waspd is running (it holds RUN_DIR/waspd.pid; the message names its pid)"})
 public final class WaspdCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(WaspdCommand.class);
 
@@ -191,9 +195,14 @@ public final class WaspdCommand implements Callable<Integer> {
     @Option(names = "--status", description = "Print the running daemon's status and exit.")
     boolean status;
 
-    @Option(names = "--status-file", paramLabel = "FILE", defaultValue = "/run/waspd/status.json",
-            description = "Where the daemon writes its status (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--status-file", paramLabel = "FILE",
+            description = "Where the daemon writes its status (default: RUN_DIR/status.json).")
     Path statusFile;
+
+    @Option(names = "--run-dir", paramLabel = "RUN_DIR", defaultValue = "/run/waspd",
+            description = "Directory of the instance lock waspd.pid (one daemon per directory; a dry run takes "
+                    + "no lock) and of the default status file (default: ${DEFAULT-VALUE}).")
+    Path runDir;
 
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "Serve Prometheus metrics on http://BIND:PORT/metrics.")
@@ -254,6 +263,10 @@ public final class WaspdCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         configureLogging();
+        if (statusFile == null) {
+            statusFile = runDir.resolve("status.json");
+        }
+        OptionChecks.warnings(spec.commandLine().getParseResult()).forEach(w -> LOG.warn("{}", w));
         if (status) {
             return printStatus();
         }
@@ -262,6 +275,30 @@ public final class WaspdCommand implements Callable<Integer> {
             throw new UserError(ExitCodes.NOT_ROOT,
                     "must run as root to change page-table replication (use sudo, or --dry-run to only log decisions)");
         }
+        InstanceLock lock = dryRun ? null : lock();
+        try {
+            return run(cfg);
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
+        }
+    }
+
+    /** Takes the one-instance lock, or says which pid holds it. */
+    private InstanceLock lock() {
+        try {
+            return InstanceLock.acquire(runDir, platform.selfPid());
+        } catch (InstanceLock.HeldException e) {
+            throw new UserError(ExitCodes.ALREADY_RUNNING, e.getMessage() + ": it holds "
+                    + InstanceLock.file(runDir) + "; stop it first, or give this one another --run-dir");
+        } catch (IOException e) {
+            throw new UserError(ExitCodes.RUNTIME, "cannot take the instance lock: "
+                    + IoErrors.describe(InstanceLock.file(runDir), e));
+        }
+    }
+
+    private int run(DaemonConfig cfg) throws Exception {
         ReplicationControl control = platform.replication();
         String cause = control.unavailabilityCause();
         if (cause != null) {
@@ -279,7 +316,7 @@ public final class WaspdCommand implements Callable<Integer> {
         StatusFile sf = new StatusFile(statusFile);
         try {
             if (record != null) {
-                counters = new RecordingCounterSource(counters, record);
+                counters = recording(counters);
             }
             if (cfg.full()) {
                 ptl = startProbe(topology, proc);
@@ -287,7 +324,7 @@ public final class WaspdCommand implements Callable<Integer> {
             daemon = new Daemon(cfg, proc, counters, control, ptl, topology, platform.selfPid());
             final Daemon d = daemon;
             if (metricsPort != null) {
-                metrics = new MetricsServer(metricsBind, metricsPort, d::snapshot);
+                metrics = metricsServer(d);
                 LOG.info("metrics on http://{}:{}/metrics", metricsBind, metrics.port());
             }
             installStopHandlers(d);
@@ -295,10 +332,12 @@ public final class WaspdCommand implements Callable<Integer> {
                     VersionProvider.version(), cfg.full() ? "full" : "naive", dryRun ? " (dry run)" : "",
                     intervalMs, topology.memoryNodes().cardinality(), topology.memoryNodes());
             d.start();
-            loop(d, sf);
+            try {
+                loop(d, sf);
+            } catch (TraceError e) {
+                throw new UserError(ExitCodes.USAGE, "--replay " + e.getMessage());
+            }
             return ExitCodes.OK;
-        } catch (IOException e) {
-            throw new UserError(ExitCodes.RUNTIME, e.getMessage());
         } finally {
             if (daemon != null) {
                 daemon.undo();
@@ -316,6 +355,23 @@ public final class WaspdCommand implements Callable<Integer> {
         }
     }
 
+    private CounterSource recording(CounterSource counters) {
+        try {
+            return new RecordingCounterSource(counters, record);
+        } catch (IOException e) {
+            throw new UserError(ExitCodes.USAGE, "--record: cannot create " + IoErrors.describe(record, e));
+        }
+    }
+
+    private MetricsServer metricsServer(Daemon d) {
+        try {
+            return new MetricsServer(metricsBind, metricsPort, d::snapshot);
+        } catch (IOException e) {
+            throw new UserError(ExitCodes.RUNTIME, "--metrics-port " + metricsPort + " on " + metricsBind + ": "
+                    + IoErrors.reason(e));
+        }
+    }
+
     private void loop(Daemon d, StatusFile sf) throws InterruptedException {
         // The first tick only takes the baseline sample; --once runs one more to decide on.
         int ticks = 0;
@@ -328,7 +384,7 @@ public final class WaspdCommand implements Callable<Integer> {
             } catch (IOException e) {
                 if (!statusWarned) {
                     statusWarned = true;
-                    LOG.warn("cannot write status file {}: {}", sf.path(), e.getMessage());
+                    LOG.warn("cannot write the status file: {}", IoErrors.describe(sf.path(), e));
                 }
             }
             if ((once && ticks >= 2) || d.sourceExhausted()) {
@@ -338,6 +394,11 @@ public final class WaspdCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * SIGTERM/SIGINT stop the loop, which undoes and exits. The shutdown hook (also run on
+     * System.exit or a signal the JVM handles itself) gives the loop 10 s to do so, then undoes
+     * itself; {@link Daemon#undo()} waits for a tick still in progress and runs only once.
+     */
     private void installStopHandlers(Daemon d) {
         Signals.onTerminate(this::requestStop);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -375,6 +436,10 @@ public final class WaspdCommand implements Callable<Integer> {
                     + "--probe-trials, --node-recheck and --thread-relist must be >= 1, --probe-buffer-mb, "
                     + "--probe-warmup and --ptl-pairs >= 0");
         }
+        String buffer = OptionChecks.probeBuffer(probeBufferMb, platform.procFs().memTotalBytes());
+        if (buffer != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), buffer);
+        }
         if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--metrics-port must be in 0..65535");
         }
@@ -410,11 +475,15 @@ public final class WaspdCommand implements Callable<Integer> {
         if (replay != null) {
             try {
                 ReplayCounterSource r = ReplayCounterSource.open(replay);
-                LOG.info("replaying {} intervals from {}", r.intervals(), replay);
+                LOG.info("replaying {}", replay);
                 return r;
             } catch (NoSuchFileException e) {
                 throw new UserError(ExitCodes.USAGE, "--replay: no such file " + replay);
-            } catch (IOException | IllegalArgumentException e) {
+            } catch (IOException e) {
+                throw new UserError(ExitCodes.USAGE, "--replay: cannot read " + IoErrors.describe(replay, e));
+            } catch (java.io.UncheckedIOException e) {
+                throw new UserError(ExitCodes.USAGE, "--replay: cannot read " + IoErrors.describe(replay, e.getCause()));
+            } catch (IllegalArgumentException e) {
                 throw new UserError(ExitCodes.USAGE, "--replay " + replay + ": " + e.getMessage());
             }
         }
@@ -477,7 +546,9 @@ public final class WaspdCommand implements Callable<Integer> {
                 return f;
             } catch (NoSuchFileException e) {
                 throw new UserError(ExitCodes.USAGE, "--ptl-matrix: no such file " + ptlMatrix);
-            } catch (IOException | IllegalArgumentException e) {
+            } catch (IOException e) {
+                throw new UserError(ExitCodes.USAGE, "--ptl-matrix: cannot read " + IoErrors.describe(ptlMatrix, e));
+            } catch (IllegalArgumentException e) {
                 throw new UserError(ExitCodes.USAGE, "--ptl-matrix " + ptlMatrix + ": " + e.getMessage());
             }
         }
@@ -491,16 +562,9 @@ public final class WaspdCommand implements Callable<Integer> {
     }
 
     private int printStatus() {
-        StatusFile sf = new StatusFile(statusFile);
-        try {
-            spec.commandLine().getOut().print(sf.read());
-            spec.commandLine().getOut().flush();
-            return ExitCodes.OK;
-        } catch (NoSuchFileException e) {
-            throw new UserError(ExitCodes.RUNTIME, "no running waspd (no status file " + statusFile + ")");
-        } catch (IOException e) {
-            throw new UserError(ExitCodes.RUNTIME, "cannot read " + statusFile + ": " + e.getMessage());
-        }
+        spec.commandLine().getOut().print(StatusQuery.run(statusFile, runDir, platform.procFs()));
+        spec.commandLine().getOut().flush();
+        return ExitCodes.OK;
     }
 
     private void configureLogging() {

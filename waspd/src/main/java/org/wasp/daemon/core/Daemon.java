@@ -83,7 +83,9 @@ public final class Daemon {
     /** The stat files of the user processes read last interval, kept open ({@link #processStat}). */
     private final Map<Integer, TaskStatFile> procStats = new HashMap<>();
     private boolean kernelRefusalReported;
-    private boolean undone;
+    private final TickGate gate = new TickGate();
+    /** How long {@link #undo()} waits for a tick in progress. */
+    public static final long UNDO_WAIT_MS = 5_000;
     private long enables;
     private long disables;
     private long steers;
@@ -156,8 +158,15 @@ public final class Daemon {
         }
     }
 
-    /** One sampling interval. */
+    /**
+     * One sampling interval; does nothing once {@link #undo} has begun (which waits for a tick in
+     * progress, see {@link TickGate}).
+     */
     public void tick() {
+        gate.tick(this::sample);
+    }
+
+    private void sample() {
         // Before any listing: a process or thread created after this read shows next interval.
         lastPid = proc.lastPid();
         counters.beginInterval();
@@ -369,6 +378,9 @@ public final class Daemon {
 
     /** prctl with the error policy; true when it took effect. */
     private boolean apply(TrackedProcess p, long mask) {
+        if (gate.stopped()) {
+            return false; // Undone (or being undone) while this tick ran: change nothing more.
+        }
         try {
             control.setReplication(p.pid, mask);
             return true;
@@ -536,6 +548,9 @@ public final class Daemon {
         LOG.info("pid {} tid {}: page tables from node {} -> {} (runs on node {}, PTL {} ns -> {} ns){}",
                 p.label(), tid, current, target, cpuNode, fmt(m.at(cpuNode, current)), fmt(m.at(cpuNode, target)),
                 dry());
+        if (gate.stopped()) {
+            return;
+        }
         if (!cfg.dryRun()) {
             try {
                 control.steer(tid, want);
@@ -632,14 +647,23 @@ public final class Daemon {
 
     /**
      * Undoes what the daemon did (replication it changed, threads it steered) and closes every
-     * counter. Safe to call more than once.
+     * counter, exactly once however often and from whichever thread it is called. It first
+     * waits up to {@link #UNDO_WAIT_MS} for a tick in progress (the shutdown hook runs while the
+     * loop may still be ticking); ticks after it do nothing.
      */
-    public synchronized void undo() {
-        if (undone) {
-            return;
+    public void undo() {
+        undo(UNDO_WAIT_MS);
+    }
+
+    /** {@link #undo()} waiting at most {@code waitMs} for the tick in progress. */
+    public void undo(long waitMs) {
+        if (!gate.stop(waitMs, this::restoreAll)) {
+            LOG.warn("a sampling interval still running after {} ms: undoing anyway; it changes nothing more", waitMs);
         }
-        undone = true;
-        for (TrackedProcess p : tracked.values()) {
+    }
+
+    private void restoreAll() {
+        for (TrackedProcess p : new ArrayList<>(tracked.values())) {
             restore(p);
             p.closeStatFiles(null);
         }

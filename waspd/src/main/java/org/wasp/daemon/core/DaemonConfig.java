@@ -53,10 +53,6 @@ public record DaemonConfig(boolean full, Set<String> excluded, Set<Integer> pids
         return new DaemonConfig(full, excluded, pids, dryRun, a, thresholds, nodeChoice, minGain, nodeRecheck, threadRelist);
     }
 
-    public DaemonConfig withThresholds(Thresholds t) {
-        return new DaemonConfig(full, excluded, pids, dryRun, adopt, t, nodeChoice, minGain, nodeRecheck, threadRelist);
-    }
-
     public DaemonConfig withNodeChoice(NodeChoice n) {
         return new DaemonConfig(full, excluded, pids, dryRun, adopt, thresholds, n, minGain, nodeRecheck, threadRelist);
     }

@@ -10,7 +10,6 @@ import java.nio.file.StandardCopyOption;
 
 /** The status file the running daemon rewrites every interval and --status prints. */
 public final class StatusFile {
-    public static final Path DEFAULT = Path.of("/run/waspd/status.json");
     private final Path path;
 
     public StatusFile(Path path) {

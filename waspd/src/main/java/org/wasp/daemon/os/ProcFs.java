@@ -25,7 +25,6 @@ import org.wasp.daemon.os.parse.CpuList;
 import org.wasp.daemon.os.parse.MitosisStatus;
 import org.wasp.daemon.os.parse.NodeMeminfo;
 import org.wasp.daemon.os.parse.ProcStat;
-import org.wasp.daemon.os.parse.ProcStatus;
 
 /**
  * Reads /proc and /sys below a root directory ("/" in production, a fixture tree in tests).
@@ -130,10 +129,6 @@ public class ProcFs {
         }
     }
 
-    public Optional<BitSet> cpusAllowed(int pid) {
-        return lines(root.resolve("proc/" + pid + "/status")).flatMap(ProcStatus::cpusAllowed);
-    }
-
     /**
      * /proc/pgtable_repl, the replication status for tools; on kernels before it existed
      * /proc/mitosis_status had that format. Empty when the kernel has neither.
@@ -179,6 +174,15 @@ public class ProcFs {
             return b;
         });
         return new Topology(cpus, mem);
+    }
+
+    /** The machine's memory (MemTotal of /proc/meminfo) in bytes, or 0 when unknown. */
+    public long memTotalBytes() {
+        try {
+            return lines(root.resolve("proc/meminfo")).map(NodeMeminfo::machineMemTotalKb).orElse(0L) * 1024;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** Size of the largest cache of CPU 0 (the last-level cache), or 0 when unknown. */

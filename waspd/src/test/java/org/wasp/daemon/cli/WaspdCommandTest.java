@@ -18,6 +18,7 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.wasp.daemon.core.InstanceLock;
 import org.wasp.daemon.counters.Event;
 import org.wasp.daemon.jna.PerfEventAttr;
 import org.wasp.daemon.jna.Errno;
@@ -34,6 +35,7 @@ class WaspdCommandTest {
     StringWriter out;
     StringWriter err;
     Path status;
+    Path runDir;
     Path trace;
 
     @BeforeEach
@@ -42,6 +44,7 @@ class WaspdCommandTest {
         proc.process(500, "app", 0, 500, 501);
         platform = new FakePlatform(proc);
         status = dir.resolve("run/status.json");
+        runDir = dir.resolve("run");
         trace = dir.resolve("app.rec");
         List<String> lines = new ArrayList<>(Traces.record(500, "app", 2, repeat(p(50e6, 0.05), 6)));
         Files.write(trace, lines);
@@ -57,6 +60,10 @@ class WaspdCommandTest {
         if (!a.contains("--status-file")) {
             a.add("--status-file");
             a.add(status.toString());
+        }
+        if (!a.contains("--run-dir")) {
+            a.add("--run-dir");
+            a.add(runDir.toString());
         }
         return cl.execute(a.toArray(new String[0]));
     }
@@ -80,7 +87,7 @@ class WaspdCommandTest {
         String h = out.toString();
         for (String s : new String[] {"MODE", "-x", "-i", "--interval", "--pid", "--dry-run", "--once", "--replay",
             "--record", "--mar-threshold", "--miss-threshold", "--hold-on", "--margin", "--status", "--metrics-port",
-            "Exit codes", "4", "kernel without page-table replication"}) {
+            "Exit codes", "4", "kernel without page-table replication", "another waspd is running", "--run-dir"}) {
             assertTrue(h.contains(s), "help lacks " + s);
         }
     }
@@ -98,6 +105,36 @@ class WaspdCommandTest {
         assertOneLineError("unknown event 'nope'");
         assertEquals(ExitCodes.USAGE, run("1", "--replay", dir.resolve("missing.rec").toString()));
         assertOneLineError("no such file");
+    }
+
+    @Test
+    void ioErrorsNameTheFileAndTheReasonInOneLine() throws Exception {
+        Path unreadable = dir.resolve("dir.rec");
+        Files.createDirectories(unreadable);
+        assertEquals(ExitCodes.USAGE, run("0", "--replay", unreadable.toString()));
+        assertOneLineError("--replay: cannot read " + unreadable + ": Is a directory");
+        Path noDir = dir.resolve("missing/out.rec");
+        assertEquals(ExitCodes.USAGE, run("0", "--dry-run", "--once", "--interval", "1ms", "--record", noDir.toString()));
+        assertOneLineError("--record: cannot create " + noDir + ": No such file or directory");
+        Path file = dir.resolve("plain");
+        Files.writeString(file, "");
+        assertEquals(ExitCodes.RUNTIME, run("0", "--replay", trace.toString(), "--run-dir", file.resolve("x").toString()));
+        assertOneLineError("cannot take the instance lock: " + file.resolve("x"));
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            assertEquals(ExitCodes.RUNTIME, run("0", "--replay", trace.toString(), "--interval", "1ms",
+                    "--metrics-port", "" + busy.getLocalPort()));
+            assertOneLineError("--metrics-port " + busy.getLocalPort() + " on 127.0.0.1: Address already in use");
+        }
+        assertTrue(platform.kernel.masks.isEmpty());
+    }
+
+    @Test
+    void aProbeBufferLargerThanTheMachineIsABadOption() throws Exception {
+        Files.createDirectories(dir.resolve("root/proc"));
+        Files.writeString(dir.resolve("root/proc/meminfo"), "MemTotal:        1048576 kB\nMemFree: 1 kB\n");
+        assertEquals(ExitCodes.USAGE, run("1", "--replay", trace.toString(), "--probe-buffer-mb", "2048"));
+        assertOneLineError("--probe-buffer-mb 2048 is more than this machine's memory (1024 MiB)");
+        assertEquals(List.of(), platform.kernel.calls);
     }
 
     @Test
@@ -268,13 +305,76 @@ class WaspdCommandTest {
     }
 
     @Test
+    void theShippedSampleTraceTurnsGraphOnThenOff() {
+        Path sample = Path.of("examples/sample.rec");
+        assertTrue(Files.exists(sample), "ships with the project: " + sample.toAbsolutePath());
+        platform.proc.process(4242, "graph", 0, 4242, 4243, 4244, 4245);
+        platform.proc.process(4300, "idle", 1, 4300);
+        assertEquals(0, run("0", "--replay", sample.toString(), "--interval", "1ms"));
+        assertEquals(List.of("set 4242 1", "set 4242 0"), platform.kernel.calls,
+                "on after 3 s of the heavy phase, off 3 s after it ends; idle never");
+        assertEquals(0, run("0", "--dry-run", "--replay", sample.toString(), "--interval", "1ms"),
+                "as docs/waspd.md runs it");
+    }
+
+    @Test
+    void aBadLineMidTraceIsOneLineAndExit2() throws Exception {
+        List<String> lines = new ArrayList<>(Files.readAllLines(trace));
+        lines.add(5, "not a sample");
+        Files.write(trace, lines);
+        assertEquals(ExitCodes.USAGE, run("0", "--replay", trace.toString(), "--hold-on", "1", "--interval", "1ms"));
+        assertOneLineError("--replay " + trace + ": line 6: expected TS PID TID COMM");
+        assertTrue(platform.kernel.masks.isEmpty(), "what it had done is undone");
+    }
+
+    @Test
     void statusQuery() throws Exception {
         assertEquals(ExitCodes.RUNTIME, run("--status"));
         assertOneLineError("no running waspd");
         Files.createDirectories(status.getParent());
-        Files.writeString(status, "{\"pid\": 1}\n");
-        assertEquals(0, run("--status"));
-        assertEquals("{\"pid\": 1}", out.toString().trim());
+        Files.writeString(status, "{\"pid\": 1234, \"dry_run\": false}\n");
+        try (InstanceLock lock = InstanceLock.acquire(runDir, 1234)) {
+            assertEquals(0, run("--status"));
+            assertEquals("{\"pid\": 1234, \"dry_run\": false}", out.toString().trim());
+        }
+        assertEquals(ExitCodes.RUNTIME, run("--status"), "the daemon that wrote it no longer holds the lock");
+        assertOneLineError("stale status file");
+        assertOneLineError("pid 1234 is not running");
+        assertEquals("", out.toString());
+    }
+
+    @Test
+    void statusOfADaemonWhoseLockIsHeldByAnotherPidIsStale() throws Exception {
+        Files.createDirectories(status.getParent());
+        Files.writeString(status, "{\"pid\": 1234, \"dry_run\": false}\n");
+        try (InstanceLock lock = InstanceLock.acquire(runDir, 4321)) {
+            assertEquals(ExitCodes.RUNTIME, run("--status"));
+            assertOneLineError("pid 4321 holds");
+        }
+    }
+
+    @Test
+    void statusOfADryRunChecksItsPidExists() throws Exception {
+        Files.createDirectories(status.getParent());
+        Files.writeString(status, "{\"pid\": 500, \"dry_run\": true}\n");
+        assertEquals(0, run("--status"), "pid 500 is in the fixture /proc");
+        Files.writeString(status, "{\"pid\": 31337, \"dry_run\": true}\n");
+        assertEquals(ExitCodes.RUNTIME, run("--status"));
+        assertOneLineError("is not running");
+    }
+
+    @Test
+    void aSecondDaemonSaysWhichPidRunsAndExits6() throws Exception {
+        try (InstanceLock first = InstanceLock.acquire(runDir, 4242)) {
+            assertEquals(ExitCodes.ALREADY_RUNNING, run("0", "--replay", trace.toString(), "--interval", "1ms"));
+            assertOneLineError("another waspd is running (pid 4242)");
+            assertEquals(List.of(), platform.kernel.calls, "the second one changed nothing");
+        }
+        assertEquals(0, run("0", "--replay", trace.toString(), "--hold-on", "1", "--interval", "1ms"),
+                "free again once the first has stopped");
+        assertEquals("99", Files.readString(runDir.resolve("waspd.pid")).trim(), "the pid file names the holder");
+        assertEquals(0, run("0", "--replay", trace.toString(), "--interval", "1ms"),
+                "a pid file left behind (the lock died with its process) does not block a start");
     }
 
     @Test
@@ -285,7 +385,7 @@ class WaspdCommandTest {
         CommandLine cl = new CommandLine(cmd);
         int[] rc = {-1};
         Thread t = new Thread(() -> rc[0] = cl.execute("0", "--replay", trace.toString(), "--hold-on", "1",
-                "--interval", "5ms", "--status-file", status.toString()));
+                "--interval", "5ms", "--status-file", status.toString(), "--run-dir", runDir.toString()));
         t.start();
         for (int i = 0; i < 400 && !Files.exists(status); i++) {
             Thread.sleep(5);

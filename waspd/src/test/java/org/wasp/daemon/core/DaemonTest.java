@@ -306,6 +306,101 @@ class DaemonTest {
         assertEquals(4, kernel.calls.size(), "undo is idempotent");
     }
 
+    /** Replayed counters whose poll of pid 500 blocks, once armed, until released. */
+    static final class Blocking implements CounterSource {
+        final CounterSource inner;
+        final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        volatile boolean armed;
+        final java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
+
+        Blocking(CounterSource inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public long beginInterval() {
+            return inner.beginInterval();
+        }
+
+        @Override
+        public ProcessSample poll(int pid, String comm, java.util.Collection<Integer> tids) throws OsException {
+            polls.incrementAndGet();
+            if (armed && pid == 500) {
+                armed = false;
+                entered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return inner.poll(pid, comm, tids);
+        }
+
+        @Override
+        public void release(int pid) {
+            inner.release(pid);
+        }
+
+        @Override
+        public int monitoredThreads() {
+            return inner.monitoredThreads();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
+    @Test
+    void shutdownWaitsForTheTickInProgressThenUndoesOnce() throws Exception {
+        Blocking counters = new Blocking(new ReplayCounterSource(trace(repeat(HIGH, 10), repeat(LOW, 10))));
+        Daemon d = daemon(naive(), counters);
+        ticks(d, 4);
+        assertEquals(List.of("set 500 1"), kernel.calls);
+        counters.armed = true;
+        Thread ticking = new Thread(d::tick);
+        ticking.start();
+        assertTrue(counters.entered.await(5, java.util.concurrent.TimeUnit.SECONDS));
+        Thread stopping = new Thread(d::undo);
+        stopping.start();
+        stopping.join(300);
+        assertTrue(stopping.isAlive(), "undo waits for the tick in progress");
+        assertEquals(List.of("set 500 1"), kernel.calls, "nothing undone under the running tick");
+        counters.release.countDown();
+        ticking.join(5000);
+        stopping.join(5000);
+        assertFalse(stopping.isAlive());
+        assertEquals(List.of("set 500 1", "set 500 0"), kernel.calls, "undone once the tick ended");
+        int polls = counters.polls.get();
+        d.tick();
+        d.undo();
+        assertEquals(polls, counters.polls.get(), "no tick after the undo");
+        assertEquals(List.of("set 500 1", "set 500 0"), kernel.calls, "undone exactly once");
+    }
+
+    @Test
+    void aTickStuckPastTheBoundIsUndoneAnywayAndChangesNothingMore() throws Exception {
+        Blocking counters = new Blocking(new ReplayCounterSource(trace(concat(repeat(HIGH, 3), repeat(LOW, 10)),
+                repeat(LOW, 13))));
+        Daemon d = daemon(naive(), counters);
+        ticks(d, 6);
+        assertEquals(List.of("set 500 1"), kernel.calls, "two intervals low so far");
+        counters.armed = true; // The third low interval would turn it off.
+        Thread ticking = new Thread(d::tick);
+        ticking.start();
+        assertTrue(counters.entered.await(5, java.util.concurrent.TimeUnit.SECONDS));
+        long t0 = System.nanoTime();
+        d.undo(100);
+        assertTrue(System.nanoTime() - t0 < 3_000_000_000L, "bounded wait");
+        assertEquals(List.of("set 500 1", "set 500 0"), kernel.calls, "undone although the tick is stuck");
+        counters.release.countDown();
+        ticking.join(5000);
+        assertEquals(List.of("set 500 1", "set 500 0"), kernel.calls, "the stuck tick changed nothing when it woke");
+    }
+
     @Test
     void steeringFollowsTheMatrixAndNaiveModeNeverSteers() {
         Daemon d = daemon(DaemonConfig.defaults(), new ReplayCounterSource(trace(repeat(HIGH, 8), repeat(LOW, 8))));

@@ -112,12 +112,6 @@ class ProcFsTest {
         ProcFs p = fixture("procroot");
         assertTrue(p.tasks(99999).isEmpty());
         assertTrue(p.stat(99999).isEmpty());
-        assertTrue(p.cpusAllowed(99999).isEmpty());
-    }
-
-    @Test
-    void cpusAllowedList() throws Exception {
-        assertEquals("0-1,3", CpuList.format(fixture("procroot").cpusAllowed(4242).orElseThrow()));
     }
 
     @Test

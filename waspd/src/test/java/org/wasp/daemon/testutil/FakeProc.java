@@ -39,7 +39,6 @@ public final class FakeProc {
     /** A process with threads {@code tids} (the first is usually pid itself), all last on {@code cpu}. */
     public FakeProc process(int pid, String comm, int cpu, int... tids) {
         write("proc/" + pid + "/stat", statLine(pid, comm, 0, tids.length, cpu));
-        write("proc/" + pid + "/status", "Name:\t" + comm + "\nCpus_allowed_list:\t0-3\n");
         for (int tid : tids) {
             thread(pid, tid, comm, cpu);
         }
