@@ -15,10 +15,14 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.wasp.daemon.core.CountingCounterSource;
+import org.wasp.daemon.core.CountingReplicationControl;
 import org.wasp.daemon.core.Daemon;
+import org.wasp.daemon.core.Health;
 import org.wasp.daemon.core.DaemonConfig;
 import org.wasp.daemon.core.InstanceLock;
 import org.wasp.daemon.core.MetricsServer;
+import org.wasp.daemon.core.PrometheusText;
 import org.wasp.daemon.core.StatusFile;
 import org.wasp.daemon.counters.CounterSource;
 import org.wasp.daemon.counters.CpuDetect;
@@ -222,6 +226,7 @@ public final class WaspdCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     private final Platform platform;
+    private final Health health = new Health();
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
 
@@ -299,7 +304,7 @@ public final class WaspdCommand implements Callable<Integer> {
     }
 
     private int run(DaemonConfig cfg) throws Exception {
-        ReplicationControl control = platform.replication();
+        ReplicationControl control = new CountingReplicationControl(platform.replication(), health);
         String cause = control.unavailabilityCause();
         if (cause != null) {
             if (!dryRun) {
@@ -318,6 +323,7 @@ public final class WaspdCommand implements Callable<Integer> {
             if (record != null) {
                 counters = recording(counters);
             }
+            counters = new CountingCounterSource(counters, health);
             if (cfg.full()) {
                 ptl = startProbe(topology, proc);
             }
@@ -365,7 +371,9 @@ public final class WaspdCommand implements Callable<Integer> {
 
     private MetricsServer metricsServer(Daemon d) {
         try {
-            return new MetricsServer(metricsBind, metricsPort, d::snapshot);
+            String version = VersionProvider.version();
+            return new MetricsServer(metricsBind, metricsPort,
+                    () -> PrometheusText.render(d.snapshot(), health.view(), version));
         } catch (IOException e) {
             throw new UserError(ExitCodes.RUNTIME, "--metrics-port " + metricsPort + " on " + metricsBind + ": "
                     + IoErrors.reason(e));
@@ -377,11 +385,14 @@ public final class WaspdCommand implements Callable<Integer> {
         int ticks = 0;
         boolean statusWarned = false;
         while (stop.getCount() > 0) {
+            long t0 = System.nanoTime();
             d.tick();
+            health.tickDone(System.nanoTime() - t0, System.currentTimeMillis());
             ticks++;
             try {
                 sf.write(d.snapshot());
             } catch (IOException e) {
+                health.error(Health.STATUS_FILE);
                 if (!statusWarned) {
                     statusWarned = true;
                     LOG.warn("cannot write the status file: {}", IoErrors.describe(sf.path(), e));

@@ -832,7 +832,7 @@ class DaemonTest {
         String prom = PrometheusText.render(d.snapshot());
         assertTrue(prom.contains("waspd_process_replicated{pid=\"500\",comm=\"app\"} 1"), prom);
         assertTrue(prom.contains("waspd_process_replicated{pid=\"600\",comm=\"stream\"} 0"), prom);
-        assertTrue(prom.contains("waspd_ptl_nanoseconds{cpu_node=\"0\",memory_node=\"1\"} 150.000"), prom);
+        assertTrue(prom.contains("waspd_ptl_seconds{cpu_node=\"0\",memory_node=\"1\"} 1.50000e-07"), prom);
         assertTrue(prom.contains("waspd_decisions_total{action=\"enable\"} 1"), prom);
     }
 
@@ -857,7 +857,7 @@ class DaemonTest {
         assertTrue(json.contains("\"counter_coverage\": 0.250000, \"low_coverage_decision\": true"), json);
         assertTrue(json.contains("\"counter_events\": {\"table\": \"replay\""), json);
         String prom = PrometheusText.render(d.snapshot());
-        assertTrue(prom.contains("waspd_process_counter_coverage{pid=\"500\",comm=\"app\"} 0.250000"), prom);
+        assertTrue(prom.contains("waspd_process_counter_coverage_ratio{pid=\"500\",comm=\"app\"} 0.250000"), prom);
         assertTrue(prom.contains("waspd_process_low_coverage_decision{pid=\"500\",comm=\"app\"} 1"), prom);
         assertTrue(prom.contains("waspd_process_low_coverage_decision{pid=\"600\",comm=\"stream\"} 0"), prom);
     }

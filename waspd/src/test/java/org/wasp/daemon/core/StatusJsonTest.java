@@ -33,6 +33,6 @@ class StatusJsonTest {
         assertTrue(json.contains("\"counter_coverage\": 0.400000, \"low_coverage_decision\": true"), json);
         String prom = PrometheusText.render(s);
         assertTrue(prom.contains("waspd_counter_events_info{table=\"amdzen4\"} 1"), prom);
-        assertTrue(prom.contains("waspd_process_counter_coverage{pid=\"11\",comm=\"busy\"} 0.400000"), prom);
+        assertTrue(prom.contains("waspd_process_counter_coverage_ratio{pid=\"11\",comm=\"busy\"} 0.400000"), prom);
     }
 }
