@@ -24,6 +24,7 @@ import org.wasp.daemon.core.InstanceLock;
 import org.wasp.daemon.core.MetricsServer;
 import org.wasp.daemon.core.PrometheusText;
 import org.wasp.daemon.core.StatusFile;
+import org.wasp.daemon.core.StatusSnapshot;
 import org.wasp.daemon.counters.CounterSource;
 import org.wasp.daemon.counters.CpuDetect;
 import org.wasp.daemon.counters.Event;
@@ -46,6 +47,7 @@ import org.wasp.daemon.probe.FixedPtl;
 import org.wasp.daemon.probe.PeriodicPtl;
 import org.wasp.daemon.probe.PtlProbe;
 import org.wasp.daemon.probe.PtlSource;
+import org.wasp.daemon.top.TopView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -61,8 +63,8 @@ import picocli.CommandLine.Parameters;
                 + "thread to the fastest page-table replica."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:stopped normally (SIGTERM/SIGINT, --once, end of --replay trace, --status printed)",
-            "1:runtime error (or --status: no running daemon, or its status file is stale)",
+            "0:stopped normally (SIGTERM/SIGINT, --once, end of --replay trace, --status printed, --top quit)",
+            "1:runtime error (or --status, --top: no running daemon, or its status file is stale)",
             "2:bad options; unreadable or malformed --replay or --ptl-matrix file; --record file not creatable",
             "3:not root (use sudo, or --dry-run)",
             "4:kernel without page-table replication",
@@ -199,6 +201,10 @@ public final class WaspdCommand implements Callable<Integer> {
     @Option(names = "--status", description = "Print the running daemon's status and exit.")
     boolean status;
 
+    @Option(names = "--top", description = "Show the running daemon's status live, refreshed every --interval "
+            + "(q or Ctrl-C quits); without a terminal, print it once.")
+    boolean top;
+
     @Option(names = "--status-file", paramLabel = "FILE",
             description = "Where the daemon writes its status (default: RUN_DIR/status.json).")
     Path statusFile;
@@ -227,6 +233,8 @@ public final class WaspdCommand implements Callable<Integer> {
 
     private final Platform platform;
     private final Health health = new Health();
+    /** The settings the status shows (--top's thresholds). */
+    private volatile StatusSnapshot.Policy policy;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
 
@@ -274,6 +282,9 @@ public final class WaspdCommand implements Callable<Integer> {
         OptionChecks.warnings(spec.commandLine().getParseResult()).forEach(w -> LOG.warn("{}", w));
         if (status) {
             return printStatus();
+        }
+        if (top) {
+            return top();
         }
         DaemonConfig cfg = config();
         if (!dryRun && !platform.isRoot()) {
@@ -333,6 +344,7 @@ public final class WaspdCommand implements Callable<Integer> {
                 metrics = metricsServer(d);
                 LOG.info("metrics on http://{}:{}/metrics", metricsBind, metrics.port());
             }
+            policy = new StatusSnapshot.Policy(cfg.thresholds(), cfg.minGain(), intervalMs);
             installStopHandlers(d);
             LOG.info("waspd {} started: {} mode{}, interval {} ms, {} node(s) with memory {}",
                     VersionProvider.version(), cfg.full() ? "full" : "naive", dryRun ? " (dry run)" : "",
@@ -390,7 +402,7 @@ public final class WaspdCommand implements Callable<Integer> {
             health.tickDone(System.nanoTime() - t0, System.currentTimeMillis());
             ticks++;
             try {
-                sf.write(d.snapshot());
+                sf.write(d.snapshot().with(policy));
             } catch (IOException e) {
                 health.error(Health.STATUS_FILE);
                 if (!statusWarned) {
@@ -571,6 +583,23 @@ public final class WaspdCommand implements Callable<Integer> {
                 probeWarmup, probeTrials, probeSteps);
         return new PeriodicPtl(probe, ptlPairs, ptlPeriodMs);
     }
+
+    private int top() throws IOException, InterruptedException {
+        TopView view = new TopView(() -> StatusQuery.run(statusFile, runDir, platform.procFs()), intervalMs);
+        Signals.onTerminate(view::requestQuit);
+        try {
+            if (!view.interactive(System.out, System.in)) {
+                spec.commandLine().getOut().print(view.once(TOP_WIDTH));
+                spec.commandLine().getOut().flush();
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UserError(ExitCodes.RUNTIME, "--top: " + statusFile + " is not a waspd status: " + e.getMessage());
+        }
+        return ExitCodes.OK;
+    }
+
+    /** --top's width without a terminal. */
+    static final int TOP_WIDTH = 100;
 
     private int printStatus() {
         spec.commandLine().getOut().print(StatusQuery.run(statusFile, runDir, platform.procFs()));

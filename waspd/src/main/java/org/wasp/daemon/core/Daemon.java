@@ -689,7 +689,8 @@ public final class Daemon {
                 continue; // Nothing measured (e.g. not in a replayed trace) and nothing changed.
             }
             procs.add(new StatusSnapshot.Proc(p.pid, p.comm, p.metrics.mar(), p.metrics.missRate(), p.mask, p.changed,
-                    Map.copyOf(p.steered), p.metrics.coverage(), p.lowCoverageDecision));
+                    Map.copyOf(p.steered), p.metrics.coverage(), p.lowCoverageDecision, p.metrics.threads(),
+                    p.hysteresis.streak()));
         }
         PtlMatrix m = cfg.full() && ptl != null ? ptl.latest().orElse(null) : null;
         Optional<EventSelection> ev = counters.events();

@@ -364,6 +364,30 @@ class WaspdCommandTest {
     }
 
     @Test
+    void topWithoutATerminalPrintsOneScreenOfTheLiveDaemon() throws Exception {
+        assertEquals(ExitCodes.RUNTIME, run("--top"));
+        assertOneLineError("no running waspd");
+        assertEquals("", out.toString());
+        Files.createDirectories(status.getParent());
+        String fixture = new String(getClass().getResourceAsStream("/top/status.json").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        Files.writeString(status, fixture);
+        try (InstanceLock lock = InstanceLock.acquire(runDir, 4100)) {
+            assertEquals(0, run("--top"));
+            String screen = out.toString();
+            assertTrue(screen.startsWith("waspd pid 4100  full mode"), screen);
+            assertTrue(screen.contains("   4242 graph500          50.0M  5.00%   500    16 1.00  on     1/3\n"), screen);
+            assertEquals("", err.toString());
+            Files.writeString(status, "{\"pid\": 4100, \"dry_run\": false, \"processes\": [}\n");
+            assertEquals(ExitCodes.RUNTIME, run("--top"));
+            assertOneLineError("is not a waspd status: unexpected character at offset 46");
+        }
+        assertEquals(ExitCodes.RUNTIME, run("--top"), "the daemon that wrote it is gone");
+        assertOneLineError("stale status file");
+        assertEquals("", out.toString());
+    }
+
+    @Test
     void aSecondDaemonSaysWhichPidRunsAndExits6() throws Exception {
         try (InstanceLock first = InstanceLock.acquire(runDir, 4242)) {
             assertEquals(ExitCodes.ALREADY_RUNNING, run("0", "--replay", trace.toString(), "--interval", "1ms"));
