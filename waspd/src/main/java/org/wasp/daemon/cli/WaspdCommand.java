@@ -201,6 +201,11 @@ public final class WaspdCommand implements Callable<Integer> {
     @Option(names = "--status", description = "Print the running daemon's status and exit.")
     boolean status;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Settings file read at start and again on SIGHUP (thresholds, hold counts, --min-gain, "
+                    + "exclusions, --interval, log level: KEY = VALUE lines); its values win over the command line's.")
+    Path config;
+
     @Option(names = "--top", description = "Show the running daemon's status live, refreshed every --interval "
             + "(q or Ctrl-C quits); without a terminal, print it once.")
     boolean top;
@@ -233,6 +238,10 @@ public final class WaspdCommand implements Callable<Integer> {
 
     private final Platform platform;
     private final Health health = new Health();
+    private final java.util.concurrent.atomic.AtomicBoolean reload = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The settings of the command line alone; each read of --config starts from them. */
+    private LiveSettings commandLineSettings;
+    private LiveSettings live;
     /** The settings the status shows (--top's thresholds). */
     private volatile StatusSnapshot.Policy policy;
     private final CountDownLatch stop = new CountDownLatch(1);
@@ -268,6 +277,11 @@ public final class WaspdCommand implements Callable<Integer> {
         return cl;
     }
 
+    /** Asks a running loop to read --config again before its next tick (what SIGHUP does). */
+    public void requestReload() {
+        reload.set(true);
+    }
+
     /** Asks a running loop to stop (what SIGTERM does). */
     public void requestStop() {
         stop.countDown();
@@ -287,6 +301,11 @@ public final class WaspdCommand implements Callable<Integer> {
             return top();
         }
         DaemonConfig cfg = config();
+        commandLineSettings = new LiveSettings(cfg.thresholds(), cfg.minGain(), cfg.excluded(), intervalMs,
+                verbose ? "debug" : quiet ? "warn" : "info");
+        if (config != null) {
+            cfg = apply(cfg, readConfig());
+        }
         if (!dryRun && !platform.isRoot()) {
             throw new UserError(ExitCodes.NOT_ROOT,
                     "must run as root to change page-table replication (use sudo, or --dry-run to only log decisions)");
@@ -350,13 +369,17 @@ public final class WaspdCommand implements Callable<Integer> {
                     VersionProvider.version(), cfg.full() ? "full" : "naive", dryRun ? " (dry run)" : "",
                     intervalMs, topology.memoryNodes().cardinality(), topology.memoryNodes());
             d.start();
+            Signals.onHangup(this::requestReload);
+            watchdogCheck();
+            platform.notifier().send("READY=1\nSTATUS=" + statusLine(cfg));
             try {
-                loop(d, sf);
+                loop(d, sf, cfg);
             } catch (TraceError e) {
                 throw new UserError(ExitCodes.USAGE, "--replay " + e.getMessage());
             }
             return ExitCodes.OK;
         } finally {
+            platform.notifier().send("STOPPING=1");
             if (daemon != null) {
                 daemon.undo();
             } else {
@@ -392,14 +415,19 @@ public final class WaspdCommand implements Callable<Integer> {
         }
     }
 
-    private void loop(Daemon d, StatusFile sf) throws InterruptedException {
+    private void loop(Daemon d, StatusFile sf, DaemonConfig start) throws InterruptedException {
+        DaemonConfig cfg = start;
         // The first tick only takes the baseline sample; --once runs one more to decide on.
         int ticks = 0;
         boolean statusWarned = false;
         while (stop.getCount() > 0) {
+            if (reload.getAndSet(false)) {
+                cfg = reload(d, cfg);
+            }
             long t0 = System.nanoTime();
             d.tick();
             health.tickDone(System.nanoTime() - t0, System.currentTimeMillis());
+            platform.notifier().send("WATCHDOG=1");
             ticks++;
             try {
                 sf.write(d.snapshot().with(policy));
@@ -584,6 +612,80 @@ public final class WaspdCommand implements Callable<Integer> {
         return new PeriodicPtl(probe, ptlPairs, ptlPeriodMs);
     }
 
+    /** The --config file's settings over the command line's; exit 2 when it is unreadable or invalid. */
+    private LiveSettings readConfig() {
+        try {
+            return ConfigFile.read(config, commandLineSettings);
+        } catch (NoSuchFileException e) {
+            throw new UserError(ExitCodes.USAGE, "--config: no such file " + config);
+        } catch (IOException e) {
+            throw new UserError(ExitCodes.USAGE, "--config: cannot read " + IoErrors.describe(config, e));
+        } catch (ConfigFile.Invalid e) {
+            throw new UserError(ExitCodes.USAGE, "--config " + e.getMessage());
+        }
+    }
+
+    /** {@code cfg} with the live settings {@code l}; also the interval and the log level. */
+    private DaemonConfig apply(DaemonConfig cfg, LiveSettings l) {
+        live = l;
+        intervalMs = l.intervalMs();
+        setLogLevel(l.logLevel());
+        return cfg.withLive(l.thresholds(), l.minGain(), l.excluded());
+    }
+
+    /**
+     * SIGHUP: reads --config again and applies what changed from the next tick on; a file that
+     * cannot be read or is invalid changes nothing (one warning). Tells systemd RELOADING=1, then
+     * READY=1.
+     */
+    private DaemonConfig reload(Daemon d, DaemonConfig cfg) {
+        platform.notifier().send("RELOADING=1\nMONOTONIC_USEC=" + System.nanoTime() / 1000);
+        try {
+            if (config == null) {
+                LOG.info("SIGHUP: no --config file to read again");
+                return cfg;
+            }
+            LiveSettings next;
+            try {
+                next = ConfigFile.read(config, commandLineSettings);
+            } catch (IOException e) {
+                LOG.warn("SIGHUP: cannot read {}; keeping the settings in force", IoErrors.describe(config, e));
+                return cfg;
+            } catch (ConfigFile.Invalid e) {
+                LOG.warn("SIGHUP: {}; keeping the settings in force", e.getMessage());
+                return cfg;
+            }
+            LiveSettings before = live;
+            String changes = next.changesFrom(before);
+            if (changes.isEmpty()) {
+                LOG.info("SIGHUP: {} read again, nothing changed", config);
+                return cfg;
+            }
+            DaemonConfig n = apply(cfg, next);
+            d.reconfigure(n);
+            policy = new StatusSnapshot.Policy(n.thresholds(), n.minGain(), intervalMs);
+            LOG.info("SIGHUP: {} read again: {}", config, changes);
+            watchdogCheck();
+            return n;
+        } finally {
+            platform.notifier().send("READY=1\nSTATUS=" + statusLine(cfg));
+        }
+    }
+
+    /** Warns when systemd's watchdog could fire between two ticks. */
+    private void watchdogCheck() {
+        long wdMs = platform.notifier().watchdogMicros() / 1000;
+        if (wdMs > 0 && intervalMs * 2 > wdMs) {
+            LOG.warn("--interval {} ms is more than half the watchdog period ({} ms, WatchdogSec=): systemd may "
+                    + "kill waspd between two ticks; raise WatchdogSec or shorten --interval", intervalMs, wdMs);
+        }
+    }
+
+    private String statusLine(DaemonConfig cfg) {
+        return (cfg.full() ? "full" : "naive") + " mode" + (dryRun ? ", dry run" : "") + ", interval " + intervalMs
+                + " ms";
+    }
+
     private int top() throws IOException, InterruptedException {
         TopView view = new TopView(() -> StatusQuery.run(statusFile, runDir, platform.procFs()), intervalMs);
         Signals.onTerminate(view::requestQuit);
@@ -608,13 +710,17 @@ public final class WaspdCommand implements Callable<Integer> {
     }
 
     private void configureLogging() {
+        if (verbose) {
+            setLogLevel("debug");
+        } else if (quiet) {
+            setLogLevel("warn");
+        }
+    }
+
+    private static void setLogLevel(String level) {
         org.slf4j.Logger root = LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         if (root instanceof ch.qos.logback.classic.Logger lb) {
-            if (verbose) {
-                lb.setLevel(Level.DEBUG);
-            } else if (quiet) {
-                lb.setLevel(Level.WARN);
-            }
+            lb.setLevel(Level.toLevel(level, Level.INFO));
         }
     }
 }

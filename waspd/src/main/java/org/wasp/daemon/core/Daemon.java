@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
 public final class Daemon {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
-    private final DaemonConfig cfg;
+    private DaemonConfig cfg;
     private final ProcFs proc;
     private final CounterSource counters;
     private final ReplicationControl control;
@@ -671,6 +671,19 @@ public final class Daemon {
         procStats.clear();
         counters.close();
         LOG.info("stopped: replication and steering changes undone, counters closed");
+    }
+
+    /**
+     * Takes up new thresholds, exclusions and steering gain (a SIGHUP reload) from the next tick
+     * on; call it from the ticking thread, between ticks. Each process keeps its state and hold
+     * streak; steering choices are made again.
+     */
+    public void reconfigure(DaemonConfig next) {
+        cfg = next;
+        for (TrackedProcess p : tracked.values()) {
+            p.hysteresis.retune(next.thresholds());
+            p.forgetDecisions();
+        }
     }
 
     public StatusSnapshot snapshot() {
