@@ -484,8 +484,13 @@ class WaspdCommandTest {
                 assertTrue(log.text().contains("INFO SIGHUP: " + conf + " read again: mar-threshold 1.0G -> 10.0M"),
                         log.text());
             }
-            assertTrue(Files.readString(status).contains("\"mar_threshold_per_s\": 1.00000e+07"),
-                    "the status shows the new threshold");
+            waitFor(() -> {
+                try {
+                    return Files.readString(status).contains("\"mar_threshold_per_s\": 1.00000e+07");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }, "the status to show the new threshold");
         } finally {
             cmd.requestStop();
             t.join(10_000);
