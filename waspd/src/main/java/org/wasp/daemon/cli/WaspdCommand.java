@@ -65,7 +65,8 @@ import picocli.CommandLine.Parameters;
         exitCodeList = {
             "0:stopped normally (SIGTERM/SIGINT, --once, end of --replay trace, --status printed, --top quit)",
             "1:runtime error (or --status, --top: no running daemon, or its status file is stale)",
-            "2:bad options; unreadable or malformed --replay or --ptl-matrix file; --record file not creatable",
+            "2:bad options or --config file; unreadable or malformed --replay or --ptl-matrix file; --record file not "
+                    + "creatable",
             "3:not root (use sudo, or --dry-run)",
             "4:kernel without page-table replication",
             "5:PMU lacks the needed counter events (see --raw-event, --replay)",
