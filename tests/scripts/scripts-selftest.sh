@@ -20,7 +20,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/wasp-scripts-selftest.XXXXXX")
 chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 n=0 failed=0
-total=21
+total=22
 
 ok() { n=$((n + 1)); echo "ok $n $1"; }
 not_ok() { # not_ok NAME [DIAGNOSTIC-FILE...]
@@ -250,6 +250,17 @@ else
 	done
 	skip install_daemon_only_installs_working_wrapper "not root"
 	skip install_daemon_only_writes_unit_to_unit_dir "not root"
+fi
+
+# --- waspd.jar: JNA's native library for the supported platforms only --------
+jar=$root/waspd/target/waspd.jar
+if [ -f "$jar" ] && command -v unzip >/dev/null; then
+	natives=$(unzip -Z1 "$jar" | sed -n 's|^com/sun/jna/\([^/]*\)/libjnidispatch\..*|\1|p' | sort | tr '\n' ' ')
+	[ "$natives" = "linux-aarch64 linux-x86-64 " ]
+	check waspd_jar_carries_only_supported_natives $?
+	diag "JNA natives in waspd.jar: ${natives:-none}"
+else
+	skip waspd_jar_carries_only_supported_natives "no waspd/target/waspd.jar (mvn -B package) or no unzip"
 fi
 
 # --- vm-run.sh: bad options ---------------------------------------------------

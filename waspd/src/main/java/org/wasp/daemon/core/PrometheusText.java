@@ -17,10 +17,6 @@ public final class PrometheusText {
     private PrometheusText() {
     }
 
-    public static String render(StatusSnapshot s) {
-        return render(s, Health.View.NONE, "unknown");
-    }
-
     public static String render(StatusSnapshot s, Health.View h, String version) {
         StringBuilder b = new StringBuilder(2048);
         head(b, "waspd_build_info", "gauge", "Always 1; the version of the running waspd.");

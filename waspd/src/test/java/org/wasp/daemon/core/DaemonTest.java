@@ -829,7 +829,7 @@ class DaemonTest {
         assertTrue(json.contains("\"replication_mask\": 1"), json);
         assertTrue(json.contains("\"steered\": {\"500\": 1}"), json);
         assertTrue(json.contains("\"ptl_ns\": [[260.000, 150.000], [300.000, 95.0000]]"), json);
-        String prom = PrometheusText.render(d.snapshot());
+        String prom = PrometheusText.render(d.snapshot(), Health.View.NONE, "test");
         assertTrue(prom.contains("waspd_process_replicated{pid=\"500\",comm=\"app\"} 1"), prom);
         assertTrue(prom.contains("waspd_process_replicated{pid=\"600\",comm=\"stream\"} 0"), prom);
         assertTrue(prom.contains("waspd_ptl_seconds{cpu_node=\"0\",memory_node=\"1\"} 1.50000e-07"), prom);
@@ -856,7 +856,7 @@ class DaemonTest {
         String json = StatusJson.render(d.snapshot());
         assertTrue(json.contains("\"counter_coverage\": 0.250000, \"low_coverage_decision\": true"), json);
         assertTrue(json.contains("\"counter_events\": {\"table\": \"replay\""), json);
-        String prom = PrometheusText.render(d.snapshot());
+        String prom = PrometheusText.render(d.snapshot(), Health.View.NONE, "test");
         assertTrue(prom.contains("waspd_process_counter_coverage_ratio{pid=\"500\",comm=\"app\"} 0.250000"), prom);
         assertTrue(prom.contains("waspd_process_low_coverage_decision{pid=\"500\",comm=\"app\"} 1"), prom);
         assertTrue(prom.contains("waspd_process_low_coverage_decision{pid=\"600\",comm=\"stream\"} 0"), prom);

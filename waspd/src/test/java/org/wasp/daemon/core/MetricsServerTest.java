@@ -17,7 +17,7 @@ class MetricsServerTest {
     void servesPrometheusTextOnLoopback() throws Exception {
         StatusSnapshot s = new StatusSnapshot(1, 2, "full", false, 7,
                 List.of(new StatusSnapshot.Proc(42, "we\"ird", 2e7, 0.03, 1, true, Map.of(43, 1))), null, 1, 0, 1);
-        try (MetricsServer m = new MetricsServer("127.0.0.1", 0, () -> PrometheusText.render(s))) {
+        try (MetricsServer m = new MetricsServer("127.0.0.1", 0, () -> PrometheusText.render(s, Health.View.NONE, "test"))) {
             HttpResponse<String> r = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.port() + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());
