@@ -628,6 +628,12 @@ public final class WaspdCommand implements Callable<Integer> {
 
     /** {@code cfg} with the live settings {@code l}; also the interval and the log level. */
     private DaemonConfig apply(DaemonConfig cfg, LiveSettings l) {
+        for (String x : l.excluded()) {
+            if (x.length() > OptionChecks.COMM_LEN && !commandLineSettings.excluded().contains(x)) {
+                LOG.warn("{}: exclude {} can never match: the kernel keeps only the first {} characters of a name in "
+                        + "comm; give {}", config, x, OptionChecks.COMM_LEN, x.substring(0, OptionChecks.COMM_LEN));
+            }
+        }
         live = l;
         intervalMs = l.intervalMs();
         setLogLevel(l.logLevel());

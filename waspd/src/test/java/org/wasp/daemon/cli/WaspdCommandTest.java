@@ -443,6 +443,14 @@ class WaspdCommandTest {
         assertEquals(0, run("0", "--replay", trace.toString(), "--hold-on", "1", "--interval", "1ms", "--config",
                 conf.toString()));
         assertEquals(List.of(), platform.kernel.calls, "the file's 1G/s beats the default 10M/s");
+        Files.writeString(conf, "exclude = a_program_with_a_long_name\n");
+        try (LogCapture log = new LogCapture()) {
+            assertEquals(0, run("0", "--replay", trace.toString(), "--interval", "1ms", "--once", "--config",
+                    conf.toString()));
+            assertTrue(log.text().contains("WARN " + conf + ": exclude a_program_with_a_long_name can never match: "
+                    + "the kernel keeps only the first 15 characters of a name in comm; give a_program_with_"),
+                    log.text());
+        }
         Files.writeString(conf, "mar-threshold = 1G\nhold_on = 2\n");
         assertEquals(ExitCodes.USAGE, run("0", "--replay", trace.toString(), "--config", conf.toString()));
         assertOneLineError("--config " + conf + " line 2: unknown setting 'hold_on'");
@@ -501,6 +509,48 @@ class WaspdCommandTest {
                 .orElseThrow());
         assertTrue(n.get(reloading + 1).startsWith("READY=1"), "RELOADING=1 then READY=1: " + n.subList(reloading,
                 reloading + 2));
+    }
+
+    @Test
+    void theRunningDaemonsMetricsFollowTheExpositionFormat() throws Exception {
+        List<String> lines = new ArrayList<>(Traces.record(500, "app", 2, repeat(p(50e6, 0.05), 10_000)));
+        Files.write(trace, lines);
+        WaspdCommand cmd = new WaspdCommand(platform);
+        CommandLine cl = new CommandLine(cmd);
+        int[] rc = {-1};
+        String body;
+        try (LogCapture log = new LogCapture()) {
+            Thread t = new Thread(() -> rc[0] = cl.execute("0", "--dry-run", "--replay", trace.toString(),
+                    "--hold-on", "1", "--interval", "2ms", "--status-file", status.toString(), "--run-dir",
+                    runDir.toString(), "--metrics-port", "0"));
+            t.start();
+            try {
+                waitFor(() -> log.text().contains("metrics on http://127.0.0.1:"), "the metrics endpoint");
+                waitFor(() -> platform.notifications.size() > 5, "ticks");
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("metrics on http://127.0.0.1:(\\d+)/")
+                        .matcher(log.text());
+                assertTrue(m.find());
+                body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + m.group(1) + "/metrics")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            } finally {
+                cmd.requestStop();
+                t.join(10_000);
+            }
+        }
+        assertEquals(0, rc[0]);
+        assertEquals(List.of(), org.wasp.daemon.testutil.PrometheusLint.problems(body), body);
+        assertTrue(body.contains("waspd_build_info{version=\"0.1.0\"} 1\n"), body);
+        assertTrue(body.contains("waspd_dry_run 1\n"), body);
+        assertTrue(body.contains("waspd_process_replication_decided{pid=\"500\",comm=\"app\"} 1\n"), body);
+        assertTrue(body.contains("waspd_process_replicated{pid=\"500\",comm=\"app\"} 0\n"), body);
+        java.util.regex.Matcher count = java.util.regex.Pattern.compile("waspd_tick_duration_seconds_count (\\d+)")
+                .matcher(body);
+        assertTrue(count.find() && Long.parseLong(count.group(1)) >= 5, "ticks timed: " + body);
+        java.util.regex.Matcher last = java.util.regex.Pattern.compile(
+                "waspd_last_successful_tick_timestamp_seconds ([0-9.]+)").matcher(body);
+        assertTrue(last.find() && Math.abs(Double.parseDouble(last.group(1)) - System.currentTimeMillis() / 1e3) < 60,
+                "the last tick was just now: " + body);
     }
 
     static void waitFor(java.util.function.BooleanSupplier c, String what) throws InterruptedException {

@@ -837,6 +837,17 @@ class DaemonTest {
     }
 
     @Test
+    void statusShowsEachProcesssThreadsAndHoldStreak() {
+        Daemon d = daemon(naive(), new ReplayCounterSource(trace(repeat(HIGH, 5), repeat(LOW, 5))));
+        ticks(d, 3);
+        StatusSnapshot.Proc app = d.snapshot().processes().stream().filter(p -> p.pid() == 500).findFirst()
+                .orElseThrow();
+        assertEquals(2, app.threads(), "both of app's threads counted");
+        assertEquals(2, app.hold(), "two intervals above the thresholds of the three --hold-on asks");
+        assertEquals(0, app.mask());
+    }
+
+    @Test
     void aDecisionOnLowCounterCoverageIsMarkedInTheStatus() {
         // app's counters ran for a quarter of each interval (multiplexed): the scaled rates are still HIGH.
         List<String> lines = new ArrayList<>();

@@ -48,4 +48,41 @@ class HealthTest {
         assertEquals(3.005, v.tickSeconds(), 1e-9);
         assertEquals(20, v.lastSuccessMillis());
     }
+
+    @Test
+    void counterErrorsAreCountedByKind() {
+        Health h = new Health();
+        org.wasp.daemon.counters.CounterSource failing = new org.wasp.daemon.counters.CounterSource() {
+            @Override
+            public long beginInterval() {
+                return 0;
+            }
+
+            @Override
+            public org.wasp.daemon.counters.ProcessSample poll(int pid, String comm, java.util.Collection<Integer> tids)
+                    throws OsException {
+                throw new OsException("read " + pid, pid);
+            }
+
+            @Override
+            public void release(int pid) {
+            }
+
+            @Override
+            public int monitoredThreads() {
+                return 0;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        CountingCounterSource c = new CountingCounterSource(failing, h);
+        // The "errno" of the fake failure is the pid: EPERM, ESRCH (gone: not an error), EBADF.
+        for (int errno : new int[] {Errno.EPERM, Errno.ESRCH, Errno.EBADF}) {
+            assertThrows(OsException.class, () -> c.poll(errno, "x", java.util.List.of(errno)));
+        }
+        assertEquals(1L, h.view().errors().get(Health.PERMISSION_DENIED));
+        assertEquals(1L, h.view().errors().get(Health.COUNTERS));
+    }
 }
