@@ -109,6 +109,7 @@ public final class Journal implements AutoCloseable {
      * @throws IOException naming nothing; callers describe it with the {@link #path()}
      */
     public static Journal open(Path runDir) throws IOException {
+        Files.createDirectories(runDir);
         Path f = file(runDir);
         List<Entry> recovered = new ArrayList<>();
         List<String> skipped = new ArrayList<>();

@@ -66,9 +66,20 @@ class DaemonTest {
         return l;
     }
 
+    /** Each daemon of {@link #daemon} journals in a run directory of its own here. */
+    @TempDir
+    Path runs;
+    int daemons;
+
     Daemon daemon(DaemonConfig cfg, CounterSource counters) {
         ProcFs fs = new ProcFs(root);
-        Daemon d = new Daemon(cfg, fs, counters, kernel, ptl, fs.topology(), SELF);
+        Journal journal;
+        try {
+            journal = Journal.open(runs.resolve("run" + daemons++));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Daemon d = new Daemon(cfg, fs, counters, kernel, ptl, fs.topology(), SELF, journal);
         d.start();
         return d;
     }
