@@ -14,7 +14,6 @@ import static org.wasp.daemon.testutil.Traces.repeat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
