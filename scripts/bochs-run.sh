@@ -18,8 +18,10 @@ set -euo pipefail
 usage() {
 	cat <<USAGE
 usage: ${0##*/} [options]
-  --tree DIR      patched source tree of the bochs kernel (scripts/build-kernel.sh
-                  --tree; default its own)
+  --tree DIR      where scripts/prepare.sh keeps the patched source of the bochs
+                  kernel (build-kernel.sh --tree; default its own). prepare.sh
+                  owns it: it replaces its files and commits there, so never
+                  name a development tree (use --prebuilt for one)
   --obj DIR       its build directory (build-kernel.sh --obj); built if stale
   --prebuilt DIR  boot the kernel already built in DIR (an O= build directory
                   of any tree, e.g. a scratch copy) without building

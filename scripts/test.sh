@@ -31,8 +31,7 @@ usage: ${0##*/} [--no-java] [--no-kernel] [--targets "guest debug dist"] [--node
   --dist-nodes LIST   the same for the dist kernel (default: "2pti")
   --mm-nodes LIST  node counts of the guests that run the kernel's own mm
                    selftests, unreplicated and then with every process
-                   replicated (tests/guest/mm-selftests.sh) (default: 2;
-                   "2 4" with --extended)
+                   replicated (tests/guest/mm-selftests.sh) (default: "2 4")
   --debug-mm-nodes LIST  the same on the debug kernel (default: none;
                    "2" with --extended)
   --extended       also the long runs: the replication stress for 10 minutes
@@ -75,13 +74,12 @@ done
 
 if (( extended )); then
 	export WASP_STRESS_SECONDS=${WASP_STRESS_SECONDS:-600} WASP_MM_SET=extended
-	[ "$mm_nodes" = default ] && mm_nodes="2 4"
 	[ "$debug_mm_nodes" = default ] && debug_mm_nodes=2
 	[ "$debug_nodes" = default ] && debug_nodes="2 2tiers"
 fi
 # a CI run stays under 60 minutes (docs/testing.md)
 [ "$debug_nodes" = default ] && debug_nodes=2
-[ "$mm_nodes" = default ] && mm_nodes=2
+[ "$mm_nodes" = default ] && mm_nodes="2 4"
 [ "$debug_mm_nodes" = default ] && debug_mm_nodes=
 
 results=$WASP_CACHE/results

@@ -7,8 +7,11 @@
  * tree its CPU walks (debugfs pgtable_repl/cr3) after it steers and after
  * every switch away and back, and checks that its memory holds what it
  * wrote, reads zeros where it dropped pages and faults where it is
- * read-only. Meant for a CPU with PCID (scripts/bochs-run.sh), where
- * switch_mm_irqs_off() chooses between trees of one mm and their ASIDs.
+ * read-only. In another case a second process shares the CPU, so that
+ * the threads also come back from another mm to an ASID that cached
+ * another thread's tree. Meant for a CPU with PCID (scripts/bochs-run.sh),
+ * where switch_mm_irqs_off() chooses between trees of one mm and their
+ * ASIDs; the debug kernel checks each of those choices at the CR3 write.
  *
  * PCID_STRESS_SECONDS (default 20) bounds each case.
  */
@@ -25,6 +28,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -56,6 +60,7 @@ struct stress {
 	int cpu, toggler_cpu;
 	int nodes[MAX_NODES], nr_nodes;
 	int toggle;
+	int neighbour;			/* another process on the CPU */
 	unsigned long seq;		/* odd while replication changes */
 	int on;				/* replication on; valid at an even seq */
 	int stop;
@@ -295,10 +300,12 @@ FIXTURE(stress)
 FIXTURE_VARIANT(stress)
 {
 	int toggle;
+	int neighbour;
 };
 
 FIXTURE_VARIANT_ADD(stress, steered_threads_share_a_cpu) { .toggle = 0 };
 FIXTURE_VARIANT_ADD(stress, replication_toggled_under_them) { .toggle = 1 };
+FIXTURE_VARIANT_ADD(stress, another_process_between_them) { .neighbour = 1 };
 
 FIXTURE_SETUP(stress)
 {
@@ -314,6 +321,7 @@ FIXTURE_SETUP(stress)
 	self->s.cpu = 0;
 	self->s.toggler_cpu = cpus > 1 ? 1 : 0;
 	self->s.toggle = variant->toggle;
+	self->s.neighbour = variant->neighbour;
 	ASSERT_EQ(0, prctl(PR_SET_PGTABLE_REPL, 1, 0, 0, 0));
 	self->s.on = 1;
 	signal(SIGSEGV, segv_handler);
@@ -330,8 +338,18 @@ TEST_F_TIMEOUT(stress, run, 600)
 	int secs = env ? atoi(env) : 20;
 	struct stress *s = &self->s;
 	long iters = 0, checks = 0, failures = 0;
+	pid_t neighbour = 0;
 	int i;
 
+	if (s->neighbour) {
+		neighbour = fork();
+		ASSERT_LE(0, neighbour);
+		if (!neighbour) {
+			pin(s->cpu);
+			for (;;)
+				sched_yield();
+		}
+	}
 	for (i = 0; i < NR_WORKERS; i++) {
 		s->w[i].s = s;
 		s->w[i].idx = i;
@@ -343,6 +361,10 @@ TEST_F_TIMEOUT(stress, run, 600)
 	__atomic_store_n(&s->stop, 1, __ATOMIC_RELEASE);
 	if (s->toggle)
 		pthread_join(s->toggler, NULL);
+	if (neighbour > 0) {
+		kill(neighbour, SIGKILL);
+		waitpid(neighbour, NULL, 0);
+	}
 	for (i = 0; i < NR_WORKERS; i++) {
 		pthread_join(s->w[i].thread, NULL);
 		iters += s->w[i].iters;

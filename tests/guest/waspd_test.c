@@ -648,6 +648,112 @@ TEST_F_TIMEOUT(waspd, excludes_by_comm, 900)
 	EXPECT_EQ(0, repl_mask(self->work[0]));
 }
 
+/* Lines of a file, or -1 when it cannot be read. */
+static int count_lines(const char *path)
+{
+	static char buf[1 << 16];
+	int n = 0, len = read_file(path, buf, sizeof(buf));
+	char *p;
+
+	if (len < 0)
+		return -1;
+	for (p = buf; *p; p++)
+		n += *p == '\n';
+	return n;
+}
+
+/*
+ * (f) Crash safety: the daemon replicates a process and steers its threads,
+ * is killed with SIGKILL at a random point after its first change (no undo
+ * runs), and a new daemon started on the same run directory finds the
+ * journal and puts every change back: the process is unreplicated and every
+ * thread unsteered, although the new daemon's own trace would never have
+ * turned anything on. A SIGTERM then removes the journal.
+ */
+TEST_F_TIMEOUT(waspd, undoes_a_killed_daemons_changes_at_restart, 1500)
+{
+	const struct traced high[] = { { "wasp_crash", "HHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHH"
+					 "HHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHH"
+					 "HHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHH" } };
+	const struct traced low[] = { { "wasp_crash", "LLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLL"
+					"LLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLL"
+					"LLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLL" } };
+	char matrix[96], run[96], journal[128], trace2[96];
+	const char *args[] = { "1", "--replay", self->trace, "--interval", "500ms", "--ptl-matrix", matrix,
+			       "--run-dir", run, NULL };
+	const char *again[] = { "0", "--replay", trace2, "--interval", "500ms", "--run-dir", run, NULL };
+	pid_t tids[MAX_TIDS];
+	int ntids, i, j, steered, rc, lines;
+	long delay_ms, mask;
+	FILE *f;
+
+	snprintf(matrix, sizeof(matrix), "%s/ptl.txt", self->dir);
+	snprintf(run, sizeof(run), "%s/run", self->dir);
+	snprintf(journal, sizeof(journal), "%s/waspd.journal", run);
+	snprintf(trace2, sizeof(trace2), "%s/low.rec", self->dir);
+	f = fopen(matrix, "w");
+	ASSERT_NE(NULL, f);
+	for (i = 0; i < self->nodes; i++)
+		for (j = 0; j < self->nodes; j++)
+			fprintf(f, "%d%c", self->nodes < 2 || j == (i + 1) % self->nodes ? 100 : 300,
+				j == self->nodes - 1 ? '\n' : ' ');
+	ASSERT_EQ(0, fclose(f));
+	ASSERT_EQ(0, write_trace(self->trace, high, 1));
+	ASSERT_EQ(0, write_trace(trace2, low, 1));
+	self->work[0] = start_workload("wasp_crash");
+	ASSERT_LT(0, self->work[0]);
+	ntids = list_tids(self->work[0], tids, MAX_TIDS);
+	ASSERT_LT(0, ntids);
+
+	self->daemon = start_daemon(self, args);
+	ASSERT_LT(0, self->daemon);
+	if (!WAIT_FOR(self, START_S, repl_mask(self->work[0]) > 0)) {
+		show_log(self->log);
+		ASSERT_LT(0, repl_mask(self->work[0])) TH_LOG("never replicated");
+	}
+	/* A random point after the first change: before, during or after the steering. */
+	srand(time(NULL) ^ getpid());
+	delay_ms = rand() % 3000;
+	sleep_ms(delay_ms);
+	ASSERT_TRUE(daemon_alive(self->daemon));
+	ASSERT_EQ(0, kill(self->daemon, SIGKILL));
+	ASSERT_EQ(-1, wait_daemon(&self->daemon, STEP_S));
+	mask = repl_mask(self->work[0]);
+	for (i = 0, steered = 0; i < ntids; i++)
+		steered += steered_node(tids[i]) >= 0;
+	lines = count_lines(journal);
+	TH_LOG("killed %ld ms after the first change: mask %ld, %d of %d threads steered, journal %d lines",
+	       delay_ms, mask, steered, ntids, lines);
+	EXPECT_LT(0, mask) TH_LOG("a killed daemon undoes nothing");
+	EXPECT_LE(2, lines) TH_LOG("no journal left in %s", journal);
+
+	/* The next start puts everything back, and its own trace turns nothing on. */
+	self->daemon = start_daemon(self, again);
+	ASSERT_LT(0, self->daemon);
+	if (!WAIT_FOR(self, START_S, ({
+		int __s = 0, __i;
+
+		for (__i = 0; __i < ntids; __i++)
+			__s += steered_node(tids[__i]) >= 0;
+		repl_mask(self->work[0]) == 0 && __s == 0; }))) {
+		show_log(self->log);
+		ASSERT_EQ(0, repl_mask(self->work[0])) TH_LOG("still replicated after the restart");
+	}
+	EXPECT_TRUE(daemon_alive(self->daemon)) TH_LOG("undone only because the new daemon exited");
+	EXPECT_EQ(0, repl_mask(self->work[0]));
+	EXPECT_EQ(0, mitosis_status(self->work[0], NULL));
+	for (i = 0; i < ntids; i++)
+		EXPECT_EQ(-1, steered_node(tids[i])) TH_LOG("tid %d", tids[i]);
+
+	ASSERT_EQ(0, kill(self->daemon, SIGTERM));
+	rc = wait_daemon(&self->daemon, STEP_S);
+	if (rc != 0)
+		show_log(self->log);
+	EXPECT_EQ(0, rc);
+	EXPECT_NE(0, access(journal, F_OK)) TH_LOG("journal left after a clean stop");
+	EXPECT_EQ(0, repl_mask(self->work[0]));
+}
+
 /*
  * Parses "ptl_ns": [[a, b], [c, d]] from the status file: returns the number
  * of rows (0 while null), each row's length in cols[], values in ns[][].

@@ -222,7 +222,7 @@ if is_root; then
 	check install_unit_prevents_restart_for_permanent_exit_codes $? "$unit"
 	[ -n "$missing" ] && diag "RestartPreventExitStatus='$codes' lacks$missing"
 	conf=$tmp/etc/waspd.conf
-	u 'RuntimeDirectory=waspd' && grep -Eq "^ExecStart=.* --config $conf( |\$)" "$unit" && [ -f "$conf" ] &&
+	u 'RuntimeDirectory=waspd' && u 'RuntimeDirectoryPreserve=(restart|yes)' && grep -Eq "^ExecStart=.* --config $conf( |\$)" "$unit" && [ -f "$conf" ] &&
 		"$tmp/prefix/sbin/waspd" 0 --config "$conf" --dry-run --once --replay "$root/waspd/examples/sample.rec" \
 		--interval 10ms --run-dir "$tmp/run" -q >"$tmp/conf.out" 2>&1 &&
 		echo 'mar-threshold = 20M # changed' >>"$conf" &&

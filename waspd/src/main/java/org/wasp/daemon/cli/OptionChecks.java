@@ -77,6 +77,9 @@ final class OptionChecks {
                 }
             }
         }
+        if (given.contains("--dry-run") && given.contains("--adopt-journal")) {
+            out.add("--adopt-journal does nothing with --dry-run: a dry run neither reads nor writes the journal");
+        }
         if (given.contains("--metrics-bind") && !given.contains("--metrics-port")) {
             out.add("--metrics-bind does nothing without --metrics-port");
         }

@@ -21,6 +21,7 @@ import org.wasp.daemon.core.Daemon;
 import org.wasp.daemon.core.Health;
 import org.wasp.daemon.core.DaemonConfig;
 import org.wasp.daemon.core.InstanceLock;
+import org.wasp.daemon.core.Journal;
 import org.wasp.daemon.core.MetricsServer;
 import org.wasp.daemon.core.PrometheusText;
 import org.wasp.daemon.core.StatusFile;
@@ -158,6 +159,11 @@ public final class WaspdCommand implements Callable<Integer> {
             description = "Manage processes already replicated at start (default: leave them alone).")
     boolean adopt;
 
+    @Option(names = "--adopt-journal",
+            description = "After a crash, manage the processes and threads that the killed daemon had changed, "
+                    + "as listed in RUN_DIR/waspd.journal (default: put each back as it was before).")
+    boolean adoptJournal;
+
     @Option(names = "--max-threads", paramLabel = "N", defaultValue = "100000",
             description = "Most threads to count; also capped by the descriptor limit (default: ${DEFAULT-VALUE}).")
     int maxThreads;
@@ -216,8 +222,9 @@ public final class WaspdCommand implements Callable<Integer> {
     Path statusFile;
 
     @Option(names = "--run-dir", paramLabel = "RUN_DIR", defaultValue = "/run/waspd",
-            description = "Directory of the instance lock waspd.pid (one daemon per directory; a dry run takes "
-                    + "no lock) and of the default status file (default: ${DEFAULT-VALUE}).")
+            description = "Directory of the instance lock waspd.pid and of the journal waspd.journal (one daemon "
+                    + "per directory; a dry run uses neither) and of the default status file (default: "
+                    + "${DEFAULT-VALUE}).")
     Path runDir;
 
     @Option(names = "--metrics-port", paramLabel = "PORT",
@@ -313,11 +320,21 @@ public final class WaspdCommand implements Callable<Integer> {
         }
         InstanceLock lock = dryRun ? null : lock();
         try {
-            return run(cfg);
+            return run(cfg, dryRun ? null : journal());
         } finally {
             if (lock != null) {
                 lock.close();
             }
+        }
+    }
+
+    /** Opens the journal next to the lock (reading what a killed daemon left there). */
+    private Journal journal() {
+        try {
+            return Journal.open(runDir);
+        } catch (IOException e) {
+            throw new UserError(ExitCodes.RUNTIME, "cannot open the journal: "
+                    + IoErrors.describe(Journal.file(runDir), e));
         }
     }
 
@@ -334,18 +351,25 @@ public final class WaspdCommand implements Callable<Integer> {
         }
     }
 
-    private int run(DaemonConfig cfg) throws Exception {
+    private int run(DaemonConfig cfg, Journal journal) throws Exception {
         ReplicationControl control = new CountingReplicationControl(platform.replication(), health);
         String cause = control.unavailabilityCause();
         if (cause != null) {
             if (!dryRun) {
+                closeUnused(journal);
                 throw new UserError(ExitCodes.NO_REPLICATION, cause + "; boot a WASP kernel (or use --dry-run)");
             }
             LOG.warn("{} (dry run: continuing)", cause);
         }
         ProcFs proc = platform.procFs();
         Topology topology = proc.topology();
-        CounterSource counters = openCounters();
+        CounterSource counters;
+        try {
+            counters = openCounters();
+        } catch (RuntimeException e) {
+            closeUnused(journal);
+            throw e;
+        }
         PtlSource ptl = null;
         MetricsServer metrics = null;
         Daemon daemon = null;
@@ -358,7 +382,7 @@ public final class WaspdCommand implements Callable<Integer> {
             if (cfg.full()) {
                 ptl = startProbe(topology, proc);
             }
-            daemon = new Daemon(cfg, proc, counters, control, ptl, topology, platform.selfPid());
+            daemon = new Daemon(cfg, proc, counters, control, ptl, topology, platform.selfPid(), journal);
             final Daemon d = daemon;
             if (metricsPort != null) {
                 metrics = metricsServer(d);
@@ -385,6 +409,7 @@ public final class WaspdCommand implements Callable<Integer> {
                 daemon.undo();
             } else {
                 counters.close();
+                closeUnused(journal);
             }
             sf.delete();
             if (metrics != null) {
@@ -394,6 +419,21 @@ public final class WaspdCommand implements Callable<Integer> {
                 ptl.close();
             }
             finished.countDown();
+        }
+    }
+
+    /**
+     * Closes a journal no daemon took over (the start failed before): kept as it is when it
+     * holds a killed daemon's changes, for the next start to settle; else removed.
+     */
+    private static void closeUnused(Journal journal) {
+        if (journal == null) {
+            return;
+        }
+        try {
+            journal.close();
+        } catch (IOException e) {
+            LOG.warn("cannot close the journal: {}", IoErrors.describe(journal.path(), e));
         }
     }
 
@@ -500,7 +540,7 @@ public final class WaspdCommand implements Callable<Integer> {
         }
         rawOverrides();
         return new DaemonConfig(mode.equals("1"), new LinkedHashSet<>(excluded), new LinkedHashSet<>(pids), dryRun,
-                adopt, t, nc, minGain, nodeRecheck, threadRelist);
+                adopt, adoptJournal, t, nc, minGain, nodeRecheck, threadRelist);
     }
 
     private Map<Event, Long> rawOverrides() {

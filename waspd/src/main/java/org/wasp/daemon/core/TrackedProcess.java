@@ -17,6 +17,8 @@ import org.wasp.daemon.policy.PtlMatrix;
 /** The daemon's memory of one process: policy state, last sample, what it changed. */
 final class TrackedProcess {
     final int pid;
+    /** Start time (field 22 of its stat): with the pid, names this process in the journal; -1 unknown. */
+    final long startTime;
     String comm;
     final Hysteresis hysteresis;
     ProcessSample last;
@@ -58,9 +60,10 @@ final class TrackedProcess {
     final Set<Integer> retry = new HashSet<>();
     boolean seen;
 
-    TrackedProcess(int pid, String comm, Hysteresis h, long originalMask, NodeRecheck recheck,
+    TrackedProcess(int pid, long startTime, String comm, Hysteresis h, long originalMask, NodeRecheck recheck,
                    ThreadListing listing) {
         this.pid = pid;
+        this.startTime = startTime;
         this.comm = comm;
         this.hysteresis = h;
         this.recheck = recheck;
@@ -78,6 +81,16 @@ final class TrackedProcess {
             e.getValue().close();
             return true;
         });
+    }
+
+    /** Drops the steering state of the threads not in {@code tids} (no longer listed: ended). */
+    void retainThreads(List<Integer> tids) {
+        Set<Integer> live = new HashSet<>(tids);
+        cpuNodes.keySet().retainAll(live);
+        nodeReadAt.keySet().retainAll(live);
+        steered.keySet().retainAll(live);
+        retry.retainAll(live);
+        closeStatFiles(live);
     }
 
     /** Every thread's choice is made again at the next steering pass. */

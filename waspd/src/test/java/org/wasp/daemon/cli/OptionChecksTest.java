@@ -37,6 +37,9 @@ class OptionChecksTest {
         assertEquals(List.of("--metrics-bind does nothing without --metrics-port"),
                 warnings("0", "--metrics-bind", "0.0.0.0"));
         assertEquals(List.of("--once does nothing with --status"), warnings("--status", "--once", "--run-dir", "/x"));
+        assertEquals(List.of("--adopt-journal does nothing with --dry-run: a dry run neither reads nor writes the "
+                + "journal"), warnings("0", "--dry-run", "--adopt-journal"));
+        assertEquals(List.of(), warnings("0", "--adopt-journal"));
     }
 
     @Test

@@ -88,7 +88,8 @@ class WaspdCommandTest {
         String h = out.toString();
         for (String s : new String[] {"MODE", "-x", "-i", "--interval", "--pid", "--dry-run", "--once", "--replay",
             "--record", "--mar-threshold", "--miss-threshold", "--hold-on", "--margin", "--status", "--metrics-port",
-            "Exit codes", "4", "kernel without page-table replication", "another waspd is running", "--run-dir"}) {
+            "Exit codes", "4", "kernel without page-table replication", "another waspd is running", "--run-dir",
+            "--adopt-journal"}) {
             assertTrue(h.contains(s), "help lacks " + s);
         }
     }
@@ -400,6 +401,43 @@ class WaspdCommandTest {
         assertEquals("99", Files.readString(runDir.resolve("waspd.pid")).trim(), "the pid file names the holder");
         assertEquals(0, run("0", "--replay", trace.toString(), "--interval", "1ms"),
                 "a pid file left behind (the lock died with its process) does not block a start");
+    }
+
+    /** A journal as a daemon killed after replicating app (pid 500, start time 0) leaves it. */
+    private Path killedDaemonsJournal() throws Exception {
+        Files.createDirectories(runDir);
+        Path j = runDir.resolve("waspd.journal");
+        String line = "repl 500 0 0";
+        java.util.zip.CRC32 c = new java.util.zip.CRC32();
+        c.update(line.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Files.writeString(j, "# waspd-journal 1\n" + line + String.format(" ~%08x%n", c.getValue()));
+        platform.kernel.masks.put(500, 1L);
+        return j;
+    }
+
+    @Test
+    void aStartAfterACrashUndoesTheJournalUnlessDryRun() throws Exception {
+        Path j = killedDaemonsJournal();
+        assertEquals(0, run("0", "--dry-run", "--replay", trace.toString(), "--hold-on", "10", "--interval", "1ms"));
+        assertEquals(List.of(), platform.kernel.calls, "a dry run neither reads nor settles the journal");
+        assertTrue(Files.exists(j));
+        assertEquals(0, run("0", "--replay", trace.toString(), "--hold-on", "10", "--interval", "1ms"));
+        assertEquals(List.of("set 500 0"), platform.kernel.calls, "put back at start");
+        assertFalse(Files.exists(j), "and the journal removed at the clean exit");
+        platform.kernel.calls.clear();
+        killedDaemonsJournal();
+        assertEquals(0, run("0", "--adopt-journal", "--replay", trace.toString(), "--interval", "1ms"));
+        assertEquals(List.of("set 500 0"), platform.kernel.calls, "adopted (already on), undone at the exit");
+        assertFalse(Files.exists(j));
+    }
+
+    @Test
+    void anUnwritableRunDirectoryIsOneLine() throws Exception {
+        Files.createDirectories(runDir);
+        Files.createDirectories(runDir.resolve("waspd.journal.tmp/x"));
+        assertEquals(ExitCodes.RUNTIME, run("0", "--replay", trace.toString(), "--interval", "1ms"));
+        assertOneLineError("cannot open the journal: " + runDir.resolve("waspd.journal.tmp") + ": Is a directory");
+        assertEquals(List.of(), platform.kernel.calls);
     }
 
     @Test

@@ -66,9 +66,20 @@ class DaemonTest {
         return l;
     }
 
+    /** Each daemon of {@link #daemon} journals in a run directory of its own here. */
+    @TempDir
+    Path runs;
+    int daemons;
+
     Daemon daemon(DaemonConfig cfg, CounterSource counters) {
         ProcFs fs = new ProcFs(root);
-        Daemon d = new Daemon(cfg, fs, counters, kernel, ptl, fs.topology(), SELF);
+        Journal journal;
+        try {
+            journal = Journal.open(runs.resolve("run" + daemons++));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Daemon d = new Daemon(cfg, fs, counters, kernel, ptl, fs.topology(), SELF, journal);
         d.start();
         return d;
     }
@@ -135,16 +146,16 @@ class DaemonTest {
 
     @Test
     void pidsAllocatedSinceGoRound() {
-        assertTrue(Daemon.allocatedSince(1001, 1000, 1005));
-        assertTrue(Daemon.allocatedSince(1005, 1000, 1005));
-        assertFalse(Daemon.allocatedSince(1000, 1000, 1005), "allocated before");
-        assertFalse(Daemon.allocatedSince(1006, 1000, 1005));
-        assertFalse(Daemon.allocatedSince(1003, 1000, 1000), "nothing allocated");
-        assertTrue(Daemon.allocatedSince(4_000_000, 3_999_990, 400), "after the wrap: the top");
-        assertTrue(Daemon.allocatedSince(300, 3_999_990, 400), "and the bottom");
-        assertFalse(Daemon.allocatedSince(500, 3_999_990, 400));
-        assertFalse(Daemon.allocatedSince(500, -1, 400), "unknown");
-        assertFalse(Daemon.allocatedSince(500, 400, -1));
+        assertTrue(Discovery.allocatedSince(1001, 1000, 1005));
+        assertTrue(Discovery.allocatedSince(1005, 1000, 1005));
+        assertFalse(Discovery.allocatedSince(1000, 1000, 1005), "allocated before");
+        assertFalse(Discovery.allocatedSince(1006, 1000, 1005));
+        assertFalse(Discovery.allocatedSince(1003, 1000, 1000), "nothing allocated");
+        assertTrue(Discovery.allocatedSince(4_000_000, 3_999_990, 400), "after the wrap: the top");
+        assertTrue(Discovery.allocatedSince(300, 3_999_990, 400), "and the bottom");
+        assertFalse(Discovery.allocatedSince(500, 3_999_990, 400));
+        assertFalse(Discovery.allocatedSince(500, -1, 400), "unknown");
+        assertFalse(Discovery.allocatedSince(500, 400, -1));
     }
 
     /** A ProcFs whose kept stat files are {@link Handle}s, each added to {@code handles}. */

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** Builds a /proc and /sys tree under a temporary root for ProcFs. */
@@ -78,6 +79,32 @@ public final class FakeProc {
                 int close = line.lastIndexOf(')');
                 String[] rest = line.substring(close + 2).trim().split(" ");
                 rest[17] = Integer.toString(task.length);
+                Files.writeString(stat, line.substring(0, close + 2) + String.join(" ", rest) + "\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return this;
+    }
+
+    /**
+     * Sets the start time (field 22) of thread {@code tid} of {@code pid}, and for the leader
+     * ({@code tid == pid}) the process's too: a new start time is a new task with the same id.
+     */
+    public FakeProc startTime(int pid, int tid, long ticks) {
+        List<Path> files = new java.util.ArrayList<>(List.of(root.resolve("proc/" + pid + "/task/" + tid + "/stat")));
+        if (tid == pid) {
+            files.add(root.resolve("proc/" + pid + "/stat"));
+        }
+        for (Path stat : files) {
+            if (!Files.exists(stat)) {
+                continue;
+            }
+            try {
+                String line = Files.readString(stat);
+                int close = line.lastIndexOf(')');
+                String[] rest = line.substring(close + 2).trim().split(" ");
+                rest[19] = Long.toString(ticks);
                 Files.writeString(stat, line.substring(0, close + 2) + String.join(" ", rest) + "\n");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -8,9 +8,11 @@ import java.nio.ByteBuffer;
  *
  * @param flags      task flags (field 9); {@link #KTHREAD} marks kernel threads
  * @param numThreads threads of the process (field 20)
+ * @param startTime  when the task started, in clock ticks after boot (field 22): with the pid, it
+ *                   names one process or thread for good, as a pid alone does not once reused
  * @param processor  CPU the task last ran on (field 39)
  */
-public record ProcStat(int pid, String comm, char state, long flags, int numThreads, int processor) {
+public record ProcStat(int pid, String comm, char state, long flags, int numThreads, long startTime, int processor) {
     public static final long KTHREAD = 0x00200000L;
 
     public boolean kernelThread() {
@@ -81,6 +83,7 @@ public record ProcStat(int pid, String comm, char state, long flags, int numThre
         char state = 0;
         long flags = 0;
         int numThreads = 0;
+        long startTime = 0;
         int processor = 0;
         int field = 2;
         int i = close + 1;
@@ -104,10 +107,12 @@ public record ProcStat(int pid, String comm, char state, long flags, int numThre
                 flags = Long.parseLong(line, start, i, 10);
             } else if (field == 20) {
                 numThreads = Integer.parseInt(line, start, i, 10);
+            } else if (field == 22) {
+                startTime = Long.parseLong(line, start, i, 10);
             } else if (field == 39) {
                 processor = Integer.parseInt(line, start, i, 10);
             }
         }
-        return new ProcStat(pid, comm, state, flags, numThreads, processor);
+        return new ProcStat(pid, comm, state, flags, numThreads, startTime, processor);
     }
 }

@@ -19,6 +19,7 @@ class ProcStatTest {
         assertEquals('S', s.state());
         assertEquals(4194560L, s.flags());
         assertEquals(13, s.numThreads());
+        assertEquals(25, s.startTime());
         assertEquals(1, s.processor());
         assertFalse(s.kernelThread());
     }
@@ -29,6 +30,7 @@ class ProcStatTest {
                 + "1000000 100 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 3 0 0 0 0 0 0 0 0 0 0 0 0 0");
         assertEquals("my (weird) app)", s.comm());
         assertEquals('R', s.state());
+        assertEquals(30, s.startTime());
         assertEquals(3, s.processor());
     }
 
