@@ -27,6 +27,7 @@ import org.wasp.daemon.jna.Errno;
 import org.wasp.daemon.os.OsException;
 import org.wasp.daemon.os.ProcFs;
 import org.wasp.daemon.policy.PtlMatrix;
+import org.wasp.daemon.policy.Thresholds;
 import org.wasp.daemon.probe.PtlSource;
 import org.wasp.daemon.testutil.FakeControl;
 import org.wasp.daemon.testutil.FakePerf;
@@ -410,6 +411,22 @@ class DaemonTest {
         counters.release.countDown();
         ticking.join(5000);
         assertEquals(List.of("set 500 1", "set 500 0"), kernel.calls, "the stuck tick changed nothing when it woke");
+    }
+
+    @Test
+    void reconfigureTakesUpANewGainAndThresholdsAtTheNextTick() {
+        DaemonConfig strict = DaemonConfig.defaults().withLive(Thresholds.DEFAULTS, 0.5, Set.of());
+        Daemon d = daemon(strict, new ReplayCounterSource(trace(repeat(HIGH, 12), repeat(LOW, 12))));
+        matrix[0] = new PtlMatrix(new double[][] {{260, 150}, {300, 95}}, 0);
+        ticks(d, 5);
+        assertEquals(List.of("set 500 1"), kernel.calls, "150 ns instead of 260 saves 42 %, under the 50 % asked");
+        d.reconfigure(strict.withLive(Thresholds.DEFAULTS, 0.1, Set.of()));
+        d.tick();
+        assertEquals(List.of("set 500 1", "steer 500 1"), kernel.calls, "10 %: worth it now");
+        d.reconfigure(strict.withLive(new Thresholds(100e6, 0.01, 0.2, 3, 1), 0.1, Set.of()));
+        d.tick();
+        assertEquals(List.of("set 500 1", "steer 500 1", "steer 500 -1", "set 500 0"), kernel.calls,
+                "50M/s is below the new off line (80M/s), and one interval is enough");
     }
 
     @Test
