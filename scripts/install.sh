@@ -10,7 +10,7 @@ set -euo pipefail
 
 usage() {
 	cat <<USAGE
-usage: ${0##*/} [--kernel-only | --daemon-only] [--obj DIR] [--prefix DIR] [--unit-dir DIR] [--jobs N]
+usage: ${0##*/} [--kernel-only | --daemon-only] [--obj DIR] [--prefix DIR] [--unit-dir DIR] [--conf-dir DIR] [--jobs N]
   --kernel-only  install only the kernel and modules
   --daemon-only  install only the user-space parts (waspd, libwasp, wasp-run)
   --obj DIR      build directory from prepare.sh (default \$WASP_CACHE/build/host)
@@ -18,13 +18,15 @@ usage: ${0##*/} [--kernel-only | --daemon-only] [--obj DIR] [--prefix DIR] [--un
                  sbin/waspd, bin/wasp-run, include/wasp.h, lib/libwasp.*, share/man;
                  with the kernel: include/linux/prctl.h)
   --unit-dir DIR where the systemd unit waspd.service goes (default /etc/systemd/system)
+  --conf-dir DIR where waspd.conf goes, the settings waspd reads again on
+                 'systemctl reload waspd' (default /etc/wasp; an existing one is kept)
   --jobs N       parallel build jobs (default: number of CPUs)
 The kernel is installed with 'make modules_install install', which on Debian
 runs installkernel and updates the boot loader. Reboot into it afterwards.
 USAGE
 }
 default_unit_dir=/etc/systemd/system
-do_kernel=1 do_daemon=1 obj=$WASP_CACHE/build/host prefix=/usr/local unit_dir=$default_unit_dir jobs=$(nproc)
+do_kernel=1 do_daemon=1 obj=$WASP_CACHE/build/host prefix=/usr/local unit_dir=$default_unit_dir conf_dir=/etc/wasp jobs=$(nproc)
 while (( $# )); do
 	case $1 in
 	--kernel-only) do_daemon=0; shift ;;
@@ -32,6 +34,7 @@ while (( $# )); do
 	--obj) obj=${2:?}; shift 2 ;;
 	--prefix) prefix=${2:?}; shift 2 ;;
 	--unit-dir) unit_dir=${2:?}; shift 2 ;;
+	--conf-dir) conf_dir=${2:?}; shift 2 ;;
 	--jobs) jobs=${2:?}; shift 2 ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; die "unknown argument: $1" ;;
@@ -39,7 +42,7 @@ while (( $# )); do
 done
 [ "$(id -u)" = 0 ] || die "must be run as root (sudo $0 $*)"
 # The wrapper and the unit name absolute paths.
-prefix=$(realpath -m "$prefix") unit_dir=$(realpath -m "$unit_dir")
+prefix=$(realpath -m "$prefix") unit_dir=$(realpath -m "$unit_dir") conf_dir=$(realpath -m "$conf_dir")
 
 if (( do_kernel )); then
 	[ -f "$obj/.wasp-config-key" ] && [ -f "$obj/.config" ] ||
@@ -74,6 +77,27 @@ if (( do_daemon )); then
 exec java \${WASPD_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xmx256m} -jar '$prefix/lib/wasp/waspd.jar' "\$@"
 WRAPPER
 	chmod 0755 "$prefix/sbin/waspd"
+	conf=$conf_dir/waspd.conf
+	if [ -f "$conf" ]; then
+		log "keeping $conf"
+	else
+		install -D -m 0644 /dev/stdin "$conf" <<CONF
+# waspd settings, read at start and again on 'systemctl reload waspd' (SIGHUP).
+# One KEY = VALUE a line; a line removed gives the command line's value back;
+# an invalid file at reload leaves the settings in force (one warning in the log).
+# Other options (mode, -x, --pid, --metrics-port...) go in WASPD_ARGS
+# ('systemctl edit waspd'). See $WASP_ROOT/docs/waspd.md.
+#mar-threshold = 10M
+#miss-threshold = 1%
+#margin = 20%
+#hold-on = 3
+#hold-off = 3
+#min-gain = 10%
+#exclude = stream backup
+#interval = 1s
+#log-level = info
+CONF
+	fi
 	install -D -m 0644 /dev/stdin "$unit_dir/waspd.service" <<UNIT
 [Unit]
 Description=WASP page-table replication daemon
@@ -81,14 +105,61 @@ Documentation=file://$WASP_ROOT/docs/waspd.md
 After=local-fs.target
 
 [Service]
-Type=simple
+# READY=1 once counters are open, WATCHDOG=1 after every interval, STOPPING=1.
+Type=notify
+NotifyAccess=main
 Environment=WASPD_ARGS=1
-ExecStart=$prefix/sbin/waspd \$WASPD_ARGS
+ExecStart=$prefix/sbin/waspd --config $conf \$WASPD_ARGS
+ExecReload=/bin/kill -HUP \$MAINPID
 # waspd undoes its replication and steering on SIGTERM.
 KillSignal=SIGTERM
 TimeoutStopSec=30
+# Keep --interval under half of this (waspd warns otherwise).
+WatchdogSec=30
 Restart=on-failure
 RestartSec=5
+# A restart cannot fix these (docs/waspd.md, Exit codes): 2 bad options or
+# config file, 3 not root, 4 kernel without page-table replication, 5 PMU
+# without the events, 6 another waspd holds the lock.
+RestartPreventExitStatus=2 3 4 5 6
+# /run/waspd: the instance lock and the status file (kept across restarts).
+RuntimeDirectory=waspd
+RuntimeDirectoryMode=0755
+RuntimeDirectoryPreserve=restart
+
+# Hardening (docs/waspd.md, Running in production). waspd runs as root with
+# only what it uses: perf_event_open on other processes (CAP_PERFMON, or
+# CAP_SYS_ADMIN before Linux 5.8, and CAP_SYS_PTRACE for other users'
+# processes), the replication prctls on other processes (CAP_SYS_NICE).
+# Not set, on purpose: MemoryDenyWriteExecute (the JVM compiles code),
+# PrivateUsers (capabilities must hold over the host's processes),
+# ProtectProc/ProcSubset (it reads every process and /proc/pgtable_repl),
+# PrivateNetwork (the metrics endpoint; IPAddressAllow keeps it local).
+CapabilityBoundingSet=CAP_SYS_ADMIN CAP_SYS_NICE CAP_PERFMON CAP_SYS_PTRACE
+NoNewPrivileges=yes
+ProtectSystem=strict
+ProtectHome=yes
+PrivateTmp=yes
+PrivateMounts=yes
+PrivateDevices=yes
+ProtectKernelTunables=yes
+ProtectKernelModules=yes
+ProtectKernelLogs=yes
+ProtectControlGroups=yes
+ProtectClock=yes
+ProtectHostname=yes
+RestrictNamespaces=yes
+RestrictRealtime=yes
+RestrictSUIDSGID=yes
+LockPersonality=yes
+RemoveIPC=yes
+SystemCallArchitectures=native
+SystemCallFilter=@system-service perf_event_open mincore
+SystemCallErrorNumber=EPERM
+RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6
+IPAddressDeny=any
+IPAddressAllow=localhost
+UMask=0022
 
 [Install]
 WantedBy=multi-user.target
@@ -97,7 +168,7 @@ UNIT
 	if [ "$unit_dir" = "$default_unit_dir" ] && [ -d /run/systemd/system ]; then
 		systemctl daemon-reload
 	fi
-	log "waspd installed: $prefix/sbin/waspd, unit $unit_dir/waspd.service; start it with 'systemctl enable --now waspd'"
+	log "waspd installed: $prefix/sbin/waspd, unit $unit_dir/waspd.service, settings $conf; start it with 'systemctl enable --now waspd'"
 	log "(set WASPD_ARGS with 'systemctl edit waspd', e.g. Environment=WASPD_ARGS=\"0 -x stream\")"
 
 	command -v cc >/dev/null || die "a C compiler is needed to build libwasp (apt-get install build-essential)"

@@ -13,7 +13,11 @@
 #
 #   sudo bench/daemon-cpu/run.sh [--threads N] [--seconds S] [--warmup S]
 #        [--modes "0 1 0sw 1busy"] [--jar FILE]... [--java-opts OPTS]...
-#        [--daemon-opts OPTS]... [--fork-every SECONDS] [--no-tick]
+#        [--daemon-opts OPTS]... [--fork-every SECONDS] [--no-tick] [--bench-jar FILE]
+#
+# The benchmark entry points (modes 0sw/1busy, TickBench) run from
+# waspd-bench/target/waspd-bench.jar (or --bench-jar), on the classpath after
+# each daemon jar (mvn -B package at the root builds both).
 #
 # Prints, per mode, per jar, per set of JVM options and per set of extra
 # daemon options (several --jar, --java-opts or --daemon-opts run one after
@@ -38,7 +42,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-jars=() opts_list=() daemon_opts_list=() tick=1 fork_every=
+bench_jar=$root/waspd-bench/target/waspd-bench.jar jars=() opts_list=() daemon_opts_list=() tick=1 fork_every=
 threads=1000 seconds=60 warmup=15 modes="0 1 0sw"
 while (( $# )); do
 	case $1 in
@@ -47,17 +51,18 @@ while (( $# )); do
 	--warmup) warmup=${2:?}; shift 2 ;;
 	--modes) modes=${2:?}; shift 2 ;;
 	--jar) jars+=("$(realpath "${2:?}")"); shift 2 ;;
+	--bench-jar) bench_jar=$(realpath "${2:?}"); shift 2 ;;
 	--java-opts) opts_list+=("${2:?}"); shift 2 ;;
 	--daemon-opts) daemon_opts_list+=("${2?}"); shift 2 ;;
 	--fork-every) fork_every=${2:?}; shift 2 ;;
 	--no-tick) tick=0; shift ;;
-	-h|--help) sed -n '3,37p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,41p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
 [ "$(id -u)" = 0 ] || { echo "run.sh: run as root (perf descriptors on another process's threads)" >&2; exit 1; }
 (( ${#jars[@]} )) || jars=("$root/waspd/target/waspd.jar")
-for jar in "${jars[@]}"; do
+for jar in "${jars[@]}" "$bench_jar"; do
 	[ -f "$jar" ] || { echo "run.sh: no $jar: run 'mvn -B package' first" >&2; exit 1; }
 done
 # The installed wrapper's JVM options (scripts/install.sh), unless JAVA_OPTS says otherwise.
@@ -114,10 +119,10 @@ for daemon_opts in "${daemon_opts_list[@]}"; do
 		cmd=(-jar "$jar" "$mode" --replay "$work/trace.rec") ;;
 	0sw|1sw)
 		echo "## waspd ${mode%sw} --dry-run, live counters (software perf events, every process) --interval 1s, $jar: ${seconds} s after ${warmup} s warm-up"
-		cmd=(-cp "$jar" org.wasp.daemon.bench.SoftwareEventsDaemon "${mode%sw}") ;;
+		cmd=(-cp "$jar:$bench_jar" org.wasp.daemon.bench.SoftwareEventsDaemon "${mode%sw}") ;;
 	0busy|1busy)
 		echo "## waspd ${mode%busy} --dry-run, live counters (software perf events, every process; the $live threads of pid $sleepers_pid read as busy) --interval 1s, $jar: ${seconds} s after ${warmup} s warm-up"
-		cmd=(-cp "$jar" org.wasp.daemon.bench.SoftwareEventsDaemon "${mode%busy}" --busy-pid "$sleepers_pid") ;;
+		cmd=(-cp "$jar:$bench_jar" org.wasp.daemon.bench.SoftwareEventsDaemon "${mode%busy}" --busy-pid "$sleepers_pid") ;;
 	*) echo "run.sh: unknown mode $mode" >&2; exit 2 ;;
 	esac
 	echo "# load $(cut -d' ' -f1-3 /proc/loadavg); JAVA_OPTS=$java_opts${daemon_opts:+; daemon options: $daemon_opts}${fork_every:+; a process started every $fork_every s}"
@@ -171,7 +176,7 @@ for jar in "${jars[@]}"; do
 	echo "# $jar, load $(cut -d' ' -f1-3 /proc/loadavg)"
 	for src in none "replay:$work/tick-trace.rec" perf-sw "perf-sw --groups 2"; do
 		# shellcheck disable=SC2086
-		java $java_opts -cp "$jar" org.wasp.daemon.bench.TickBench --source $src --ticks 60 --warmup 15 \
+		java $java_opts -cp "$jar:$bench_jar" org.wasp.daemon.bench.TickBench --source $src --ticks 60 --warmup 15 \
 			--sleep-ms 200 2>"$work/tick.log" | sed "s|$work/||" ||
 			echo "TickBench --source $src failed: $(grep -m1 -i 'error\|exception' "$work/tick.log" | sed "s|$work/||")"
 	done

@@ -25,12 +25,14 @@
 #              as many matrices as there are warm Java ones
 # --pause-ms   Java sleeps this long before each matrix after the first, as the
 #              daemon waits -i between periods (default 0)
-# --jar        the waspd.jar to run (default waspd/target/waspd.jar, built by mvn -B package)
+# --jar        the waspd.jar to run (default waspd/target/waspd.jar, built by mvn -B package);
+#              the benchmark's entry point comes from waspd-bench/target/waspd-bench.jar
+#              (or --bench-jar FILE), run on the same classpath
 # WASP_BENCH_JAVA_OPTS (passed into the test VM) or JAVA_OPTS override the JVM options.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-jar=$root/waspd/target/waspd.jar
+jar=$root/waspd/target/waspd.jar bench_jar=$root/waspd-bench/target/waspd-bench.jar
 
 in_vm=0
 grep -q 'guest-init' /proc/cmdline 2>/dev/null && in_vm=1
@@ -53,11 +55,14 @@ while (( $# )); do
 	--rounds) rounds=${2:?}; shift 2 ;;
 	--matrices) matrices=${2:?}; shift 2 ;;
 	--jar) jar=$(realpath "${2:?}"); shift 2 ;;
-	-h|--help) sed -n '3,28p' "$0"; exit 0 ;;
+	--bench-jar) bench_jar=$(realpath "${2:?}"); shift 2 ;;
+	-h|--help) sed -n '3,30p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
-[ -f "$jar" ] || { echo "run.sh: no $jar: run 'mvn -B package' first" >&2; exit 1; }
+for f in "$jar" "$bench_jar"; do
+	[ -f "$f" ] || { echo "run.sh: no $f: run 'mvn -B package' first" >&2; exit 1; }
+done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/wasp-ptl.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -84,7 +89,7 @@ for (( r = 1; r <= rounds; r++ )); do
 	chain=()
 	(( r == 1 )) && chain=(--chain-out "$work/chain")
 	# shellcheck disable=SC2086
-	java $java_opts -cp "$jar" org.wasp.daemon.bench.ProbeBench "${size_args[@]}" --matrices "$matrices" \
+	java $java_opts -cp "$jar:$bench_jar" org.wasp.daemon.bench.ProbeBench "${size_args[@]}" --matrices "$matrices" \
 		"${chain[@]}" >"$work/java.$r"
 	# The jar's steps and trials, unless given.
 	c_steps=$(sed -n 's/^steps //p' "$work/java.$r") c_trials=$(sed -n 's/^trials //p' "$work/java.$r")

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Checks that the foundation scripts fail when they must and change nothing
 # when they need not: prepare.sh (a patch that does not apply, idempotence),
-# install.sh (not root, not prepared, --daemon-only into a temp prefix) and
+# install.sh (not root, not prepared, --daemon-only into a temp prefix, the
+# systemd unit it writes: notify, watchdog, restart policy, hardening) and
 # vm-run.sh (bad options). No VM boot, no kernel build. TAP on stdout; exit
 # status non-zero if any check fails.
 #
@@ -19,7 +20,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/wasp-scripts-selftest.XXXXXX")
 chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 n=0 failed=0
-total=16
+total=22
 
 ok() { n=$((n + 1)); echo "ok $n $1"; }
 not_ok() { # not_ok NAME [DIAGNOSTIC-FILE...]
@@ -170,7 +171,7 @@ if is_root; then
 
 	etc_unit=/etc/systemd/system/waspd.service
 	etc_before=$(stat -c '%Y %s' "$etc_unit" 2>/dev/null || echo absent)
-	"$scripts/install.sh" --daemon-only --prefix "$tmp/prefix" --unit-dir "$tmp/units" \
+	"$scripts/install.sh" --daemon-only --prefix "$tmp/prefix" --unit-dir "$tmp/units" --conf-dir "$tmp/etc" \
 		>"$tmp/inst.out" 2>"$tmp/inst.err"
 	st=$?
 	ver=$("$tmp/prefix/sbin/waspd" --version 2>&1)
@@ -204,10 +205,62 @@ if is_root; then
 		diag "unit: $(grep '^ExecStart=' "$unit" 2>/dev/null || echo "no $unit")" \
 			"$etc_unit: $etc_before -> $etc_after"
 	fi
+	# The unit: Type=notify with a watchdog and a reload, no restart for the
+	# exit codes a restart cannot fix (those of cli/ExitCodes.java), its
+	# runtime directory, the config file, the hardening.
+	u() { grep -Eq "^$1\$" "$unit"; }
+	u 'Type=notify' && u 'NotifyAccess=main' && u 'WatchdogSec=[0-9]+s?' && u 'ExecReload=/bin/kill -HUP \$MAINPID'
+	check install_unit_is_notify_with_watchdog_and_reload $? "$unit"
+	codes=$(sed -n 's/^RestartPreventExitStatus=//p' "$unit")
+	ec=$root/waspd/src/main/java/org/wasp/daemon/cli/ExitCodes.java
+	missing=
+	for name in USAGE NOT_ROOT NO_REPLICATION NO_EVENTS ALREADY_RUNNING; do
+		c=$(sed -n "s/.*int $name = \([0-9]*\);.*/\1/p" "$ec")
+		[[ " $codes " == *" $c "* ]] || missing="$missing $name=${c:-?}"
+	done
+	[ -n "$codes" ] && [ -z "$missing" ] && ! [[ " $codes " == *" 0 "* || " $codes " == *" 1 "* ]]
+	check install_unit_prevents_restart_for_permanent_exit_codes $? "$unit"
+	[ -n "$missing" ] && diag "RestartPreventExitStatus='$codes' lacks$missing"
+	conf=$tmp/etc/waspd.conf
+	u 'RuntimeDirectory=waspd' && u 'RuntimeDirectoryPreserve=(restart|yes)' && grep -Eq "^ExecStart=.* --config $conf( |\$)" "$unit" && [ -f "$conf" ] &&
+		"$tmp/prefix/sbin/waspd" 0 --config "$conf" --dry-run --once --replay "$root/waspd/examples/sample.rec" \
+		--interval 10ms --run-dir "$tmp/run" -q >"$tmp/conf.out" 2>&1 &&
+		echo 'mar-threshold = 20M # changed' >>"$conf" &&
+		"$scripts/install.sh" --daemon-only --prefix "$tmp/prefix" --unit-dir "$tmp/units" --conf-dir "$tmp/etc" \
+		>"$tmp/inst2.out" 2>&1 && grep -q '^mar-threshold = 20M # changed$' "$conf"
+	check install_unit_runtime_dir_and_kept_config_file $? "$tmp/conf.out" "$tmp/inst2.out"
+	u 'CapabilityBoundingSet=CAP_SYS_ADMIN CAP_SYS_NICE CAP_PERFMON CAP_SYS_PTRACE' && u 'NoNewPrivileges=yes' &&
+		u 'ProtectSystem=strict' && u 'ProtectHome=yes' && ! grep -q '^MemoryDenyWriteExecute=yes' "$unit"
+	check install_unit_is_hardened $? "$unit"
+	if command -v systemd-analyze >/dev/null && systemd-analyze security --offline=true "$unit" >"$tmp/sec.out" 2>&1; then
+		level=$(sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p' "$tmp/sec.out")
+		systemd-analyze verify "$unit" >"$tmp/verify.out" 2>&1
+		vst=$?
+		[ "$vst" = 0 ] && [ -n "$level" ] && awk -v l="$level" 'BEGIN { exit !(l <= 3.0) }'
+		check install_unit_verifies_and_exposure_at_most_3 $? "$tmp/verify.out" "$tmp/sec.out"
+		diag "systemd-analyze security: exposure ${level:-unknown}; verify exit $vst"
+	else
+		skip install_unit_verifies_and_exposure_at_most_3 "no systemd-analyze security --offline"
+	fi
 else
 	skip install_refuses_without_prepare "not root"
+	for t in install_unit_is_notify_with_watchdog_and_reload install_unit_prevents_restart_for_permanent_exit_codes \
+		install_unit_runtime_dir_and_kept_config_file install_unit_is_hardened install_unit_verifies_and_exposure_at_most_3; do
+		skip "$t" "not root"
+	done
 	skip install_daemon_only_installs_working_wrapper "not root"
 	skip install_daemon_only_writes_unit_to_unit_dir "not root"
+fi
+
+# --- waspd.jar: JNA's native library for the supported platforms only --------
+jar=$root/waspd/target/waspd.jar
+if [ -f "$jar" ] && command -v unzip >/dev/null; then
+	natives=$(unzip -Z1 "$jar" | sed -n 's|^com/sun/jna/\([^/]*\)/libjnidispatch\..*|\1|p' | sort | tr '\n' ' ')
+	[ "$natives" = "linux-aarch64 linux-x86-64 " ]
+	check waspd_jar_carries_only_supported_natives $?
+	diag "JNA natives in waspd.jar: ${natives:-none}"
+else
+	skip waspd_jar_carries_only_supported_natives "no waspd/target/waspd.jar (mvn -B package) or no unzip"
 fi
 
 # --- vm-run.sh: bad options ---------------------------------------------------

@@ -10,7 +10,10 @@ public final class ExitCodes {
     public static final int OK = 0;
     /** Runtime failure (I/O error, internal error, no live daemon or a stale status file for --status). */
     public static final int RUNTIME = 1;
-    /** Bad command line, unreadable/malformed --replay or --ptl-matrix file, --record file not creatable. */
+    /**
+     * Bad command line or --config file, unreadable/malformed --replay or --ptl-matrix file, --record file not
+     * creatable.
+     */
     public static final int USAGE = 2;
     /** Not root (and no --dry-run). */
     public static final int NOT_ROOT = 3;

@@ -10,11 +10,14 @@ import org.wasp.daemon.os.LinuxMemoryBinding;
 import org.wasp.daemon.os.MemoryBinding;
 import org.wasp.daemon.os.PrctlReplicationControl;
 import org.wasp.daemon.os.ProcFs;
+import org.wasp.daemon.os.NotifySocket;
 import org.wasp.daemon.os.ReplicationControl;
+import org.wasp.daemon.os.ServiceNotifier;
 
 /** The real thing: libc through JNA, /proc and /sys at "/". */
 public final class LinuxPlatform implements Platform {
     private final PerfApi perf;
+    private final ServiceNotifier notifier = NotifySocket.fromEnvironment(System.getenv(), ProcessHandle.current().pid());
 
     public LinuxPlatform() {
         this(new LinuxPerfApi());
@@ -58,5 +61,11 @@ public final class LinuxPlatform implements Platform {
     @Override
     public MemoryBinding memory() {
         return new LinuxMemoryBinding();
+    }
+
+    /** systemd's NOTIFY_SOCKET, read once: the notifier keeps its socket. */
+    @Override
+    public ServiceNotifier notifier() {
+        return notifier;
     }
 }

@@ -27,6 +27,8 @@ final class OptionChecks {
     private static final List<String> PERF_ONLY = List.of("--raw-event", "--split-counter-groups", "--max-threads");
     private static final Set<String> STATUS_OPTIONS = Set.of("--status", "--status-file", "--run-dir", "--verbose",
             "--quiet");
+    private static final Set<String> TOP_OPTIONS = Set.of("--top", "--interval", "--status-file", "--run-dir",
+            "--verbose", "--quiet");
 
     private OptionChecks() {
     }
@@ -42,6 +44,14 @@ final class OptionChecks {
             for (String o : given) {
                 if (!STATUS_OPTIONS.contains(o)) {
                     out.add(o + " does nothing with --status");
+                }
+            }
+            return out;
+        }
+        if (given.contains("--top")) {
+            for (String o : given) {
+                if (!TOP_OPTIONS.contains(o)) {
+                    out.add(o + " does nothing with --top");
                 }
             }
             return out;

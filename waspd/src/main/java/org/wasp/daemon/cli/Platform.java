@@ -6,6 +6,7 @@ import org.wasp.daemon.os.Affinity;
 import org.wasp.daemon.os.MemoryBinding;
 import org.wasp.daemon.os.ProcFs;
 import org.wasp.daemon.os.ReplicationControl;
+import org.wasp.daemon.os.ServiceNotifier;
 
 /** The OS adapters the command wires together; Linux in production, fakes in tests. */
 public interface Platform {
@@ -22,4 +23,9 @@ public interface Platform {
     Affinity affinity();
 
     MemoryBinding memory();
+
+    /** The service manager to tell about start, ticks and stop; nobody by default. */
+    default ServiceNotifier notifier() {
+        return ServiceNotifier.NONE;
+    }
 }

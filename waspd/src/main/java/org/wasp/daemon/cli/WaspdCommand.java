@@ -15,12 +15,17 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.wasp.daemon.core.CountingCounterSource;
+import org.wasp.daemon.core.CountingReplicationControl;
 import org.wasp.daemon.core.Daemon;
+import org.wasp.daemon.core.Health;
 import org.wasp.daemon.core.DaemonConfig;
 import org.wasp.daemon.core.InstanceLock;
 import org.wasp.daemon.core.Journal;
 import org.wasp.daemon.core.MetricsServer;
+import org.wasp.daemon.core.PrometheusText;
 import org.wasp.daemon.core.StatusFile;
+import org.wasp.daemon.core.StatusSnapshot;
 import org.wasp.daemon.counters.CounterSource;
 import org.wasp.daemon.counters.CpuDetect;
 import org.wasp.daemon.counters.Event;
@@ -43,6 +48,7 @@ import org.wasp.daemon.probe.FixedPtl;
 import org.wasp.daemon.probe.PeriodicPtl;
 import org.wasp.daemon.probe.PtlProbe;
 import org.wasp.daemon.probe.PtlSource;
+import org.wasp.daemon.top.TopView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -58,9 +64,10 @@ import picocli.CommandLine.Parameters;
                 + "thread to the fastest page-table replica."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:stopped normally (SIGTERM/SIGINT, --once, end of --replay trace, --status printed)",
-            "1:runtime error (or --status: no running daemon, or its status file is stale)",
-            "2:bad options; unreadable or malformed --replay or --ptl-matrix file; --record file not creatable",
+            "0:stopped normally (SIGTERM/SIGINT, --once, end of --replay trace, --status printed, --top quit)",
+            "1:runtime error (or --status, --top: no running daemon, or its status file is stale)",
+            "2:bad options or --config file; unreadable or malformed --replay or --ptl-matrix file; --record file not "
+                    + "creatable",
             "3:not root (use sudo, or --dry-run)",
             "4:kernel without page-table replication",
             "5:PMU lacks the needed counter events (see --raw-event, --replay)",
@@ -201,6 +208,15 @@ public final class WaspdCommand implements Callable<Integer> {
     @Option(names = "--status", description = "Print the running daemon's status and exit.")
     boolean status;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Settings file read at start and again on SIGHUP (thresholds, hold counts, --min-gain, "
+                    + "exclusions, --interval, log level: KEY = VALUE lines); its values win over the command line's.")
+    Path config;
+
+    @Option(names = "--top", description = "Show the running daemon's status live, refreshed every --interval "
+            + "(q or Ctrl-C quits); without a terminal, print it once.")
+    boolean top;
+
     @Option(names = "--status-file", paramLabel = "FILE",
             description = "Where the daemon writes its status (default: RUN_DIR/status.json).")
     Path statusFile;
@@ -229,6 +245,13 @@ public final class WaspdCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     private final Platform platform;
+    private final Health health = new Health();
+    private final java.util.concurrent.atomic.AtomicBoolean reload = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The settings of the command line alone; each read of --config starts from them. */
+    private LiveSettings commandLineSettings;
+    private LiveSettings live;
+    /** The settings the status shows (--top's thresholds). */
+    private volatile StatusSnapshot.Policy policy;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
 
@@ -262,6 +285,11 @@ public final class WaspdCommand implements Callable<Integer> {
         return cl;
     }
 
+    /** Asks a running loop to read --config again before its next tick (what SIGHUP does). */
+    public void requestReload() {
+        reload.set(true);
+    }
+
     /** Asks a running loop to stop (what SIGTERM does). */
     public void requestStop() {
         stop.countDown();
@@ -277,7 +305,15 @@ public final class WaspdCommand implements Callable<Integer> {
         if (status) {
             return printStatus();
         }
+        if (top) {
+            return top();
+        }
         DaemonConfig cfg = config();
+        commandLineSettings = new LiveSettings(cfg.thresholds(), cfg.minGain(), cfg.excluded(), intervalMs,
+                verbose ? "debug" : quiet ? "warn" : "info");
+        if (config != null) {
+            cfg = apply(cfg, readConfig());
+        }
         if (!dryRun && !platform.isRoot()) {
             throw new UserError(ExitCodes.NOT_ROOT,
                     "must run as root to change page-table replication (use sudo, or --dry-run to only log decisions)");
@@ -316,7 +352,7 @@ public final class WaspdCommand implements Callable<Integer> {
     }
 
     private int run(DaemonConfig cfg, Journal journal) throws Exception {
-        ReplicationControl control = platform.replication();
+        ReplicationControl control = new CountingReplicationControl(platform.replication(), health);
         String cause = control.unavailabilityCause();
         if (cause != null) {
             if (!dryRun) {
@@ -342,6 +378,7 @@ public final class WaspdCommand implements Callable<Integer> {
             if (record != null) {
                 counters = recording(counters);
             }
+            counters = new CountingCounterSource(counters, health);
             if (cfg.full()) {
                 ptl = startProbe(topology, proc);
             }
@@ -351,18 +388,23 @@ public final class WaspdCommand implements Callable<Integer> {
                 metrics = metricsServer(d);
                 LOG.info("metrics on http://{}:{}/metrics", metricsBind, metrics.port());
             }
+            policy = new StatusSnapshot.Policy(cfg.thresholds(), cfg.minGain(), intervalMs);
             installStopHandlers(d);
             LOG.info("waspd {} started: {} mode{}, interval {} ms, {} node(s) with memory {}",
                     VersionProvider.version(), cfg.full() ? "full" : "naive", dryRun ? " (dry run)" : "",
                     intervalMs, topology.memoryNodes().cardinality(), topology.memoryNodes());
             d.start();
+            Signals.onHangup(this::requestReload);
+            watchdogCheck();
+            platform.notifier().send("READY=1\nSTATUS=" + statusLine(cfg));
             try {
-                loop(d, sf);
+                loop(d, sf, cfg);
             } catch (TraceError e) {
                 throw new UserError(ExitCodes.USAGE, "--replay " + e.getMessage());
             }
             return ExitCodes.OK;
         } finally {
+            platform.notifier().send("STOPPING=1");
             if (daemon != null) {
                 daemon.undo();
             } else {
@@ -405,23 +447,33 @@ public final class WaspdCommand implements Callable<Integer> {
 
     private MetricsServer metricsServer(Daemon d) {
         try {
-            return new MetricsServer(metricsBind, metricsPort, d::snapshot);
+            String version = VersionProvider.version();
+            return new MetricsServer(metricsBind, metricsPort,
+                    () -> PrometheusText.render(d.snapshot(), health.view(), version));
         } catch (IOException e) {
             throw new UserError(ExitCodes.RUNTIME, "--metrics-port " + metricsPort + " on " + metricsBind + ": "
                     + IoErrors.reason(e));
         }
     }
 
-    private void loop(Daemon d, StatusFile sf) throws InterruptedException {
+    private void loop(Daemon d, StatusFile sf, DaemonConfig start) throws InterruptedException {
+        DaemonConfig cfg = start;
         // The first tick only takes the baseline sample; --once runs one more to decide on.
         int ticks = 0;
         boolean statusWarned = false;
         while (stop.getCount() > 0) {
+            if (reload.getAndSet(false)) {
+                cfg = reload(d, cfg);
+            }
+            long t0 = System.nanoTime();
             d.tick();
+            health.tickDone(System.nanoTime() - t0, System.currentTimeMillis());
+            platform.notifier().send("WATCHDOG=1");
             ticks++;
             try {
-                sf.write(d.snapshot());
+                sf.write(d.snapshot().with(policy));
             } catch (IOException e) {
+                health.error(Health.STATUS_FILE);
                 if (!statusWarned) {
                     statusWarned = true;
                     LOG.warn("cannot write the status file: {}", IoErrors.describe(sf.path(), e));
@@ -601,6 +653,103 @@ public final class WaspdCommand implements Callable<Integer> {
         return new PeriodicPtl(probe, ptlPairs, ptlPeriodMs);
     }
 
+    /** The --config file's settings over the command line's; exit 2 when it is unreadable or invalid. */
+    private LiveSettings readConfig() {
+        try {
+            return ConfigFile.read(config, commandLineSettings);
+        } catch (NoSuchFileException e) {
+            throw new UserError(ExitCodes.USAGE, "--config: no such file " + config);
+        } catch (IOException e) {
+            throw new UserError(ExitCodes.USAGE, "--config: cannot read " + IoErrors.describe(config, e));
+        } catch (ConfigFile.Invalid e) {
+            throw new UserError(ExitCodes.USAGE, "--config " + e.getMessage());
+        }
+    }
+
+    /** {@code cfg} with the live settings {@code l}; also the interval and the log level. */
+    private DaemonConfig apply(DaemonConfig cfg, LiveSettings l) {
+        for (String x : l.excluded()) {
+            if (x.length() > OptionChecks.COMM_LEN && !commandLineSettings.excluded().contains(x)) {
+                LOG.warn("{}: exclude {} can never match: the kernel keeps only the first {} characters of a name in "
+                        + "comm; give {}", config, x, OptionChecks.COMM_LEN, x.substring(0, OptionChecks.COMM_LEN));
+            }
+        }
+        live = l;
+        intervalMs = l.intervalMs();
+        setLogLevel(l.logLevel());
+        return cfg.withLive(l.thresholds(), l.minGain(), l.excluded());
+    }
+
+    /**
+     * SIGHUP: reads --config again and applies what changed from the next tick on; a file that
+     * cannot be read or is invalid changes nothing (one warning). Tells systemd RELOADING=1, then
+     * READY=1.
+     */
+    private DaemonConfig reload(Daemon d, DaemonConfig cfg) {
+        platform.notifier().send("RELOADING=1\nMONOTONIC_USEC=" + System.nanoTime() / 1000);
+        try {
+            if (config == null) {
+                LOG.info("SIGHUP: no --config file to read again");
+                return cfg;
+            }
+            LiveSettings next;
+            try {
+                next = ConfigFile.read(config, commandLineSettings);
+            } catch (IOException e) {
+                LOG.warn("SIGHUP: cannot read {}; keeping the settings in force", IoErrors.describe(config, e));
+                return cfg;
+            } catch (ConfigFile.Invalid e) {
+                LOG.warn("SIGHUP: {}; keeping the settings in force", e.getMessage());
+                return cfg;
+            }
+            LiveSettings before = live;
+            String changes = next.changesFrom(before);
+            if (changes.isEmpty()) {
+                LOG.info("SIGHUP: {} read again, nothing changed", config);
+                return cfg;
+            }
+            DaemonConfig n = apply(cfg, next);
+            d.reconfigure(n);
+            policy = new StatusSnapshot.Policy(n.thresholds(), n.minGain(), intervalMs);
+            LOG.info("SIGHUP: {} read again: {}", config, changes);
+            watchdogCheck();
+            return n;
+        } finally {
+            platform.notifier().send("READY=1\nSTATUS=" + statusLine(cfg));
+        }
+    }
+
+    /** Warns when systemd's watchdog could fire between two ticks. */
+    private void watchdogCheck() {
+        long wdMs = platform.notifier().watchdogMicros() / 1000;
+        if (wdMs > 0 && intervalMs * 2 > wdMs) {
+            LOG.warn("--interval {} ms is more than half the watchdog period ({} ms, WatchdogSec=): systemd may "
+                    + "kill waspd between two ticks; raise WatchdogSec or shorten --interval", intervalMs, wdMs);
+        }
+    }
+
+    private String statusLine(DaemonConfig cfg) {
+        return (cfg.full() ? "full" : "naive") + " mode" + (dryRun ? ", dry run" : "") + ", interval " + intervalMs
+                + " ms";
+    }
+
+    private int top() throws IOException, InterruptedException {
+        TopView view = new TopView(() -> StatusQuery.run(statusFile, runDir, platform.procFs()), intervalMs);
+        Signals.onTerminate(view::requestQuit);
+        try {
+            if (!view.interactive(System.out, System.in)) {
+                spec.commandLine().getOut().print(view.once(TOP_WIDTH));
+                spec.commandLine().getOut().flush();
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UserError(ExitCodes.RUNTIME, "--top: " + statusFile + " is not a waspd status: " + e.getMessage());
+        }
+        return ExitCodes.OK;
+    }
+
+    /** --top's width without a terminal. */
+    static final int TOP_WIDTH = 100;
+
     private int printStatus() {
         spec.commandLine().getOut().print(StatusQuery.run(statusFile, runDir, platform.procFs()));
         spec.commandLine().getOut().flush();
@@ -608,13 +757,17 @@ public final class WaspdCommand implements Callable<Integer> {
     }
 
     private void configureLogging() {
+        if (verbose) {
+            setLogLevel("debug");
+        } else if (quiet) {
+            setLogLevel("warn");
+        }
+    }
+
+    private static void setLogLevel(String level) {
         org.slf4j.Logger root = LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         if (root instanceof ch.qos.logback.classic.Logger lb) {
-            if (verbose) {
-                lb.setLevel(Level.DEBUG);
-            } else if (quiet) {
-                lb.setLevel(Level.WARN);
-            }
+            lb.setLevel(Level.toLevel(level, Level.INFO));
         }
     }
 }

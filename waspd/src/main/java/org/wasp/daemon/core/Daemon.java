@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class Daemon {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
-    private final DaemonConfig cfg;
+    private DaemonConfig cfg;
     private final ProcFs proc;
     private final CounterSource counters;
     private final ReplicationControl control;
@@ -49,7 +49,7 @@ public final class Daemon {
     private final int selfPid;
     private final Discovery discovery;
     private final Sampler sampler;
-    private final Decider decider;
+    private Decider decider;
     private final Actuator actuator;
 
     private final Map<Integer, TrackedProcess> tracked = new TreeMap<>();
@@ -360,6 +360,20 @@ public final class Daemon {
         LOG.info("stopped: replication and steering changes undone, counters closed");
     }
 
+    /**
+     * Takes up new thresholds, exclusions and steering gain (a SIGHUP reload) from the next tick
+     * on; call it from the ticking thread, between ticks. Each process keeps its state and hold
+     * streak; steering choices are made again.
+     */
+    public void reconfigure(DaemonConfig next) {
+        cfg = next;
+        decider = decider.with(next);
+        for (TrackedProcess p : tracked.values()) {
+            p.hysteresis.retune(next.thresholds());
+            p.forgetDecisions();
+        }
+    }
+
     public StatusSnapshot snapshot() {
         return snapshot;
     }
@@ -376,7 +390,8 @@ public final class Daemon {
                 continue; // Nothing measured (e.g. not in a replayed trace) and nothing changed.
             }
             procs.add(new StatusSnapshot.Proc(p.pid, p.comm, p.metrics.mar(), p.metrics.missRate(), p.mask, p.changed,
-                    Map.copyOf(p.steered), p.metrics.coverage(), p.lowCoverageDecision));
+                    Map.copyOf(p.steered), p.metrics.coverage(), p.lowCoverageDecision, p.metrics.threads(),
+                    p.hysteresis.streak()));
         }
         PtlMatrix m = cfg.full() && ptl != null ? ptl.latest().orElse(null) : null;
         Optional<EventSelection> ev = counters.events();

@@ -65,6 +65,12 @@ public record DaemonConfig(boolean full, Set<String> excluded, Set<Integer> pids
         return new DaemonConfig(full, excluded, pids, dryRun, adopt, adoptJournal, thresholds, n, minGain, nodeRecheck, threadRelist);
     }
 
+    /** The settings a reload may change (see {@link Daemon#reconfigure}). */
+    public DaemonConfig withLive(Thresholds t, double gain, Set<String> x) {
+        return new DaemonConfig(full, x, pids, dryRun, adopt, adoptJournal, t, nodeChoice, gain, nodeRecheck,
+                threadRelist);
+    }
+
     public DaemonConfig withPids(Set<Integer> p) {
         return new DaemonConfig(full, excluded, p, dryRun, adopt, adoptJournal, thresholds, nodeChoice, minGain, nodeRecheck, threadRelist);
     }

@@ -37,6 +37,11 @@ final class Decider {
         this.topology = topology;
     }
 
+    /** The same decisions under new settings (a reload: the steering gain). */
+    Decider with(DaemonConfig next) {
+        return new Decider(next, topology);
+    }
+
     /**
      * Takes {@code s}, the process's new sample: with a previous one, computes its metrics and
      * steps its hysteresis. Returns the verdict, or null for the first sample (the baseline).

@@ -8,11 +8,12 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
-/** GET /metrics in Prometheus text format, on the JDK's HTTP server. */
+/** GET /metrics in Prometheus text format (see {@link PrometheusText}), on the JDK's HTTP server. */
 public final class MetricsServer implements AutoCloseable {
     private final HttpServer server;
 
-    public MetricsServer(String bind, int port, Supplier<StatusSnapshot> status) throws IOException {
+    /** @param text the exposition text, rendered afresh for each request */
+    public MetricsServer(String bind, int port, Supplier<String> text) throws IOException {
         server = HttpServer.create(new InetSocketAddress(bind, port), 4);
         server.createContext("/metrics", ex -> {
             try (ex) {
@@ -20,7 +21,7 @@ public final class MetricsServer implements AutoCloseable {
                     ex.sendResponseHeaders(405, -1);
                     return;
                 }
-                byte[] body = PrometheusText.render(status.get()).getBytes(StandardCharsets.UTF_8);
+                byte[] body = text.get().getBytes(StandardCharsets.UTF_8);
                 ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
                 ex.sendResponseHeaders(200, body.length);
                 try (OutputStream os = ex.getResponseBody()) {

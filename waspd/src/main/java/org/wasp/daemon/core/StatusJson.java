@@ -21,6 +21,19 @@ public final class StatusJson {
                 .append(str(s.eventWhy())).append("},\n");
         b.append("  \"decisions\": {\"enable\": ").append(s.enables()).append(", \"disable\": ")
                 .append(s.disables()).append(", \"steer\": ").append(s.steers()).append("},\n");
+        b.append("  \"policy\": ");
+        if (s.policy() == null) {
+            b.append("null,\n");
+        } else {
+            StatusSnapshot.Policy p = s.policy();
+            b.append("{\"mar_threshold_per_s\": ").append(num(p.thresholds().marOn()))
+                    .append(", \"miss_threshold\": ").append(num(p.thresholds().missOn()))
+                    .append(", \"margin\": ").append(num(p.thresholds().margin()))
+                    .append(", \"hold_on\": ").append(p.thresholds().holdOn())
+                    .append(", \"hold_off\": ").append(p.thresholds().holdOff())
+                    .append(", \"min_gain\": ").append(num(p.minGain()))
+                    .append(", \"interval_ms\": ").append(p.intervalMs()).append("},\n");
+        }
         b.append("  \"processes\": [");
         String sep = "\n";
         for (StatusSnapshot.Proc p : s.processes()) {
@@ -30,6 +43,8 @@ public final class StatusJson {
                     .append(", \"replication_mask\": ").append(p.mask())
                     .append(", \"counter_coverage\": ").append(num(p.coverage()))
                     .append(", \"low_coverage_decision\": ").append(p.lowCoverageDecision())
+                    .append(", \"threads\": ").append(p.threads())
+                    .append(", \"hold\": ").append(p.hold())
                     .append(", \"changed_by_waspd\": ").append(p.changedByDaemon())
                     .append(", \"steered\": {");
             String s2 = "";

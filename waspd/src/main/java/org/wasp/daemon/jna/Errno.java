@@ -19,6 +19,7 @@ public final class Errno {
     public static final int EMFILE = 24;
     public static final int ENOSYS = 38;
     public static final int EOPNOTSUPP = 95;
+    public static final int ECONNREFUSED = 111;
 
     public static String name(int errno) {
         switch (errno) {
@@ -35,6 +36,7 @@ public final class Errno {
             case EMFILE: return "EMFILE";
             case ENOSYS: return "ENOSYS";
             case EOPNOTSUPP: return "EOPNOTSUPP";
+            case ECONNREFUSED: return "ECONNREFUSED";
             default: return "errno " + errno;
         }
     }

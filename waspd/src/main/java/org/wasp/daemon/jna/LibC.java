@@ -36,6 +36,11 @@ public interface LibC extends Library {
 
     int RLIMIT_NOFILE = 7;
 
+    int AF_UNIX = 1;
+    int SOCK_DGRAM = 2;
+    int SOCK_CLOEXEC = 0x80000;
+    int MSG_NOSIGNAL = 0x4000;
+
     /** perf_event_open(attr, pid/tid, cpu, group_fd, flags). */
     long syscall(long number, PerfEventAttr attr, long pid, long cpu, long groupFd, long flags)
             throws LastErrorException;
@@ -62,6 +67,11 @@ public interface LibC extends Library {
     int setrlimit(int resource, RLimit rlim) throws LastErrorException;
 
     int close(int fd) throws LastErrorException;
+
+    int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    /** sendto(2) to a {@code struct sockaddr} given as its bytes ({@link SockaddrUn}). */
+    long sendto(int fd, byte[] buf, long len, int flags, byte[] addr, int addrlen) throws LastErrorException;
 
     long read(int fd, byte[] buf, long count) throws LastErrorException;
 

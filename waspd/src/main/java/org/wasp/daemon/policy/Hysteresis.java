@@ -3,7 +3,7 @@ package org.wasp.daemon.policy;
 
 /** Per-process on/off state with hold counts and a margin (see {@link Thresholds}). */
 public final class Hysteresis {
-    private final Thresholds t;
+    private Thresholds t;
     private boolean on;
     private int streak;
 
@@ -19,6 +19,11 @@ public final class Hysteresis {
     /** Intervals in a row that pushed towards the other state. */
     public int streak() {
         return streak;
+    }
+
+    /** New thresholds from the next interval on (a reload); the state and the streak so far stay. */
+    public void retune(Thresholds next) {
+        t = next;
     }
 
     /** Forces the state (a change the kernel refused is not a change). */

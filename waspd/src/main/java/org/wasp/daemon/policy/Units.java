@@ -10,14 +10,14 @@ public final class Units {
     public static String si(double v) {
         double a = Math.abs(v);
         if (a >= 1e9) {
-            return String.format("%.1fG", v / 1e9);
+            return String.format(java.util.Locale.ROOT, "%.1fG", v / 1e9);
         }
         if (a >= 1e6) {
-            return String.format("%.1fM", v / 1e6);
+            return String.format(java.util.Locale.ROOT, "%.1fM", v / 1e6);
         }
         if (a >= 1e3) {
-            return String.format("%.1fk", v / 1e3);
+            return String.format(java.util.Locale.ROOT, "%.1fk", v / 1e3);
         }
-        return String.format("%.0f", v);
+        return String.format(java.util.Locale.ROOT, "%.0f", v);
     }
 }

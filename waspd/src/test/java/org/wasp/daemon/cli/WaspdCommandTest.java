@@ -24,6 +24,7 @@ import org.wasp.daemon.jna.PerfEventAttr;
 import org.wasp.daemon.jna.Errno;
 import org.wasp.daemon.testutil.FakePlatform;
 import org.wasp.daemon.testutil.FakeProc;
+import org.wasp.daemon.testutil.LogCapture;
 import org.wasp.daemon.testutil.Traces;
 import picocli.CommandLine;
 
@@ -365,6 +366,30 @@ class WaspdCommandTest {
     }
 
     @Test
+    void topWithoutATerminalPrintsOneScreenOfTheLiveDaemon() throws Exception {
+        assertEquals(ExitCodes.RUNTIME, run("--top"));
+        assertOneLineError("no running waspd");
+        assertEquals("", out.toString());
+        Files.createDirectories(status.getParent());
+        String fixture = new String(getClass().getResourceAsStream("/top/status.json").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        Files.writeString(status, fixture);
+        try (InstanceLock lock = InstanceLock.acquire(runDir, 4100)) {
+            assertEquals(0, run("--top"));
+            String screen = out.toString();
+            assertTrue(screen.startsWith("waspd pid 4100  full mode"), screen);
+            assertTrue(screen.contains("   4242 graph500          50.0M  5.00%   500    16 1.00  on     1/3\n"), screen);
+            assertEquals("", err.toString());
+            Files.writeString(status, "{\"pid\": 4100, \"dry_run\": false, \"processes\": [}\n");
+            assertEquals(ExitCodes.RUNTIME, run("--top"));
+            assertOneLineError("is not a waspd status: unexpected character at offset 46");
+        }
+        assertEquals(ExitCodes.RUNTIME, run("--top"), "the daemon that wrote it is gone");
+        assertOneLineError("stale status file");
+        assertEquals("", out.toString());
+    }
+
+    @Test
     void aSecondDaemonSaysWhichPidRunsAndExits6() throws Exception {
         try (InstanceLock first = InstanceLock.acquire(runDir, 4242)) {
             assertEquals(ExitCodes.ALREADY_RUNNING, run("0", "--replay", trace.toString(), "--interval", "1ms"));
@@ -413,6 +438,164 @@ class WaspdCommandTest {
         assertEquals(ExitCodes.RUNTIME, run("0", "--replay", trace.toString(), "--interval", "1ms"));
         assertOneLineError("cannot open the journal: " + runDir.resolve("waspd.journal.tmp") + ": Is a directory");
         assertEquals(List.of(), platform.kernel.calls);
+    }
+
+    @Test
+    void systemdHearsReadyAWatchdogPingPerTickAndStopping() {
+        assertEquals(0, run("0", "--replay", trace.toString(), "--hold-on", "1", "--interval", "1ms"));
+        List<String> n = platform.notifications;
+        assertTrue(n.size() >= 3, n.toString());
+        assertEquals("READY=1\nSTATUS=naive mode, interval 1 ms", n.get(0));
+        assertEquals("STOPPING=1", n.get(n.size() - 1));
+        assertEquals(List.of("WATCHDOG=1"), n.subList(1, n.size() - 1).stream().distinct().toList(), n.toString());
+        assertEquals(7, n.size() - 2, "one ping per tick: the 6 intervals of the trace and the one that finds its end: "
+                + n);
+    }
+
+    @Test
+    void noReadyWhenTheStartFails() {
+        platform.kernel.unavailable = "no replication";
+        assertEquals(ExitCodes.NO_REPLICATION, run("0", "--replay", trace.toString()));
+        assertEquals(List.of(), platform.notifications, "systemd sees the exit code, not READY=1");
+    }
+
+    @Test
+    void aWatchdogShorterThanTwoIntervalsIsWarnedAbout() {
+        platform.watchdogMicros = 1_500_000;
+        try (LogCapture log = new LogCapture()) {
+            assertEquals(0, run("0", "--replay", trace.toString(), "--interval", "1s", "--once"));
+            assertTrue(log.text().contains("WARN --interval 1000 ms is more than half the watchdog period (1500 ms"),
+                    log.text());
+        }
+        platform.watchdogMicros = 30_000_000;
+        try (LogCapture log = new LogCapture()) {
+            assertEquals(0, run("0", "--replay", trace.toString(), "--interval", "1ms", "--once"));
+            assertFalse(log.text().contains("watchdog"), log.text());
+        }
+    }
+
+    @Test
+    void configFileSettingsWinAndABadOneIsRefusedAtStart() throws Exception {
+        Path conf = dir.resolve("waspd.conf");
+        Files.writeString(conf, "# never on\nmar-threshold = 1G\n");
+        assertEquals(0, run("0", "--replay", trace.toString(), "--hold-on", "1", "--interval", "1ms", "--config",
+                conf.toString()));
+        assertEquals(List.of(), platform.kernel.calls, "the file's 1G/s beats the default 10M/s");
+        Files.writeString(conf, "exclude = a_program_with_a_long_name\n");
+        try (LogCapture log = new LogCapture()) {
+            assertEquals(0, run("0", "--replay", trace.toString(), "--interval", "1ms", "--once", "--config",
+                    conf.toString()));
+            assertTrue(log.text().contains("WARN " + conf + ": exclude a_program_with_a_long_name can never match: "
+                    + "the kernel keeps only the first 15 characters of a name in comm; give a_program_with_"),
+                    log.text());
+        }
+        Files.writeString(conf, "mar-threshold = 1G\nhold_on = 2\n");
+        assertEquals(ExitCodes.USAGE, run("0", "--replay", trace.toString(), "--config", conf.toString()));
+        assertOneLineError("--config " + conf + " line 2: unknown setting 'hold_on'");
+        assertEquals(ExitCodes.USAGE, run("0", "--replay", trace.toString(), "--config", dir.resolve("no").toString()));
+        assertOneLineError("--config: no such file");
+    }
+
+    @Test
+    void sighupReadsTheConfigAgainAndKeepsTheOldOneWhenTheNewIsBad() throws Exception {
+        List<String> lines = new ArrayList<>(Traces.record(500, "app", 2, repeat(p(50e6, 0.05), 10_000)));
+        Files.write(trace, lines);
+        Path conf = dir.resolve("waspd.conf");
+        Files.writeString(conf, "mar-threshold = 1G\n");
+        WaspdCommand cmd = new WaspdCommand(platform);
+        CommandLine cl = new CommandLine(cmd);
+        int[] rc = {-1};
+        Thread t = new Thread(() -> rc[0] = cl.execute("0", "--replay", trace.toString(), "--hold-on", "1",
+                "--interval", "2ms", "--status-file", status.toString(), "--run-dir", runDir.toString(), "--config",
+                conf.toString()));
+        t.start();
+        try {
+            waitFor(() -> platform.notifications.size() > 20, "ticks");
+            assertEquals(List.of(), platform.kernel.calls, "1G/s: never on");
+            try (LogCapture log = new LogCapture()) {
+                Files.writeString(conf, "mar-threshold = 1G\nmargin = 200%\n");
+                cmd.requestReload();
+                waitFor(() -> platform.notifications.stream().filter(m -> m.startsWith("READY=1")).count() == 2,
+                        "the bad file's reload");
+                Thread.sleep(50);
+                assertEquals(List.of(), platform.kernel.calls, "the old settings stay");
+                assertEquals(List.of("WARN SIGHUP: " + conf + " line 2: margin: '200%' is not a fraction in [0, 1] "
+                        + "(e.g. 0.01 or 1%); keeping the settings in force"), log.lines().stream()
+                        .filter(l -> l.startsWith("WARN")).toList(), "one warning");
+            }
+            try (LogCapture log = new LogCapture()) {
+                Files.writeString(conf, "mar-threshold = 10M\n");
+                cmd.requestReload();
+                waitFor(() -> platform.kernel.calls.contains("set 500 1"), "the new threshold to turn replication on");
+                assertTrue(log.text().contains("INFO SIGHUP: " + conf + " read again: mar-threshold 1.0G -> 10.0M"),
+                        log.text());
+            }
+            waitFor(() -> {
+                try {
+                    return Files.readString(status).contains("\"mar_threshold_per_s\": 1.00000e+07");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }, "the status to show the new threshold");
+        } finally {
+            cmd.requestStop();
+            t.join(10_000);
+        }
+        assertEquals(0, rc[0]);
+        List<String> n = platform.notifications;
+        int reloading = n.indexOf(n.stream().filter(m -> m.startsWith("RELOADING=1\nMONOTONIC_USEC=")).findFirst()
+                .orElseThrow());
+        assertTrue(n.get(reloading + 1).startsWith("READY=1"), "RELOADING=1 then READY=1: " + n.subList(reloading,
+                reloading + 2));
+    }
+
+    @Test
+    void theRunningDaemonsMetricsFollowTheExpositionFormat() throws Exception {
+        List<String> lines = new ArrayList<>(Traces.record(500, "app", 2, repeat(p(50e6, 0.05), 10_000)));
+        Files.write(trace, lines);
+        WaspdCommand cmd = new WaspdCommand(platform);
+        CommandLine cl = new CommandLine(cmd);
+        int[] rc = {-1};
+        String body;
+        try (LogCapture log = new LogCapture()) {
+            Thread t = new Thread(() -> rc[0] = cl.execute("0", "--dry-run", "--replay", trace.toString(),
+                    "--hold-on", "1", "--interval", "2ms", "--status-file", status.toString(), "--run-dir",
+                    runDir.toString(), "--metrics-port", "0"));
+            t.start();
+            try {
+                waitFor(() -> log.text().contains("metrics on http://127.0.0.1:"), "the metrics endpoint");
+                waitFor(() -> platform.notifications.size() > 5, "ticks");
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("metrics on http://127.0.0.1:(\\d+)/")
+                        .matcher(log.text());
+                assertTrue(m.find());
+                body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + m.group(1) + "/metrics")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            } finally {
+                cmd.requestStop();
+                t.join(10_000);
+            }
+        }
+        assertEquals(0, rc[0]);
+        assertEquals(List.of(), org.wasp.daemon.testutil.PrometheusLint.problems(body), body);
+        assertTrue(body.contains("waspd_build_info{version=\"0.1.0\"} 1\n"), body);
+        assertTrue(body.contains("waspd_dry_run 1\n"), body);
+        assertTrue(body.contains("waspd_process_replication_decided{pid=\"500\",comm=\"app\"} 1\n"), body);
+        assertTrue(body.contains("waspd_process_replicated{pid=\"500\",comm=\"app\"} 0\n"), body);
+        java.util.regex.Matcher count = java.util.regex.Pattern.compile("waspd_tick_duration_seconds_count (\\d+)")
+                .matcher(body);
+        assertTrue(count.find() && Long.parseLong(count.group(1)) >= 5, "ticks timed: " + body);
+        java.util.regex.Matcher last = java.util.regex.Pattern.compile(
+                "waspd_last_successful_tick_timestamp_seconds ([0-9.]+)").matcher(body);
+        assertTrue(last.find() && Math.abs(Double.parseDouble(last.group(1)) - System.currentTimeMillis() / 1e3) < 60,
+                "the last tick was just now: " + body);
+    }
+
+    static void waitFor(java.util.function.BooleanSupplier c, String what) throws InterruptedException {
+        for (int i = 0; i < 2000 && !c.getAsBoolean(); i++) {
+            Thread.sleep(5);
+        }
+        assertTrue(c.getAsBoolean(), "timed out waiting for " + what);
     }
 
     @Test

@@ -27,6 +27,7 @@ import org.wasp.daemon.jna.Errno;
 import org.wasp.daemon.os.OsException;
 import org.wasp.daemon.os.ProcFs;
 import org.wasp.daemon.policy.PtlMatrix;
+import org.wasp.daemon.policy.Thresholds;
 import org.wasp.daemon.probe.PtlSource;
 import org.wasp.daemon.testutil.FakeControl;
 import org.wasp.daemon.testutil.FakePerf;
@@ -410,6 +411,22 @@ class DaemonTest {
         counters.release.countDown();
         ticking.join(5000);
         assertEquals(List.of("set 500 1", "set 500 0"), kernel.calls, "the stuck tick changed nothing when it woke");
+    }
+
+    @Test
+    void reconfigureTakesUpANewGainAndThresholdsAtTheNextTick() {
+        DaemonConfig strict = DaemonConfig.defaults().withLive(Thresholds.DEFAULTS, 0.5, Set.of());
+        Daemon d = daemon(strict, new ReplayCounterSource(trace(repeat(HIGH, 12), repeat(LOW, 12))));
+        matrix[0] = new PtlMatrix(new double[][] {{260, 150}, {300, 95}}, 0);
+        ticks(d, 5);
+        assertEquals(List.of("set 500 1"), kernel.calls, "150 ns instead of 260 saves 42 %, under the 50 % asked");
+        d.reconfigure(strict.withLive(Thresholds.DEFAULTS, 0.1, Set.of()));
+        d.tick();
+        assertEquals(List.of("set 500 1", "steer 500 1"), kernel.calls, "10 %: worth it now");
+        d.reconfigure(strict.withLive(new Thresholds(100e6, 0.01, 0.2, 3, 1), 0.1, Set.of()));
+        d.tick();
+        assertEquals(List.of("set 500 1", "steer 500 1", "steer 500 -1", "set 500 0"), kernel.calls,
+                "50M/s is below the new off line (80M/s), and one interval is enough");
     }
 
     @Test
@@ -840,11 +857,22 @@ class DaemonTest {
         assertTrue(json.contains("\"replication_mask\": 1"), json);
         assertTrue(json.contains("\"steered\": {\"500\": 1}"), json);
         assertTrue(json.contains("\"ptl_ns\": [[260.000, 150.000], [300.000, 95.0000]]"), json);
-        String prom = PrometheusText.render(d.snapshot());
+        String prom = PrometheusText.render(d.snapshot(), Health.View.NONE, "test");
         assertTrue(prom.contains("waspd_process_replicated{pid=\"500\",comm=\"app\"} 1"), prom);
         assertTrue(prom.contains("waspd_process_replicated{pid=\"600\",comm=\"stream\"} 0"), prom);
-        assertTrue(prom.contains("waspd_ptl_nanoseconds{cpu_node=\"0\",memory_node=\"1\"} 150.000"), prom);
+        assertTrue(prom.contains("waspd_ptl_seconds{cpu_node=\"0\",memory_node=\"1\"} 1.50000e-07"), prom);
         assertTrue(prom.contains("waspd_decisions_total{action=\"enable\"} 1"), prom);
+    }
+
+    @Test
+    void statusShowsEachProcesssThreadsAndHoldStreak() {
+        Daemon d = daemon(naive(), new ReplayCounterSource(trace(repeat(HIGH, 5), repeat(LOW, 5))));
+        ticks(d, 3);
+        StatusSnapshot.Proc app = d.snapshot().processes().stream().filter(p -> p.pid() == 500).findFirst()
+                .orElseThrow();
+        assertEquals(2, app.threads(), "both of app's threads counted");
+        assertEquals(2, app.hold(), "two intervals above the thresholds of the three --hold-on asks");
+        assertEquals(0, app.mask());
     }
 
     @Test
@@ -867,8 +895,8 @@ class DaemonTest {
         String json = StatusJson.render(d.snapshot());
         assertTrue(json.contains("\"counter_coverage\": 0.250000, \"low_coverage_decision\": true"), json);
         assertTrue(json.contains("\"counter_events\": {\"table\": \"replay\""), json);
-        String prom = PrometheusText.render(d.snapshot());
-        assertTrue(prom.contains("waspd_process_counter_coverage{pid=\"500\",comm=\"app\"} 0.250000"), prom);
+        String prom = PrometheusText.render(d.snapshot(), Health.View.NONE, "test");
+        assertTrue(prom.contains("waspd_process_counter_coverage_ratio{pid=\"500\",comm=\"app\"} 0.250000"), prom);
         assertTrue(prom.contains("waspd_process_low_coverage_decision{pid=\"500\",comm=\"app\"} 1"), prom);
         assertTrue(prom.contains("waspd_process_low_coverage_decision{pid=\"600\",comm=\"stream\"} 0"), prom);
     }

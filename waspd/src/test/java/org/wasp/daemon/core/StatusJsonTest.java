@@ -31,8 +31,8 @@ class StatusJsonTest {
         assertTrue(json.contains("\"counter_events\": {\"table\": \"amdzen4\", \"why\": \"CPU AuthenticAMD-19-11-1, "
                 + "mapfile.csv row \\\"amdzen4\\\"\"}"), json);
         assertTrue(json.contains("\"counter_coverage\": 0.400000, \"low_coverage_decision\": true"), json);
-        String prom = PrometheusText.render(s);
+        String prom = PrometheusText.render(s, Health.View.NONE, "test");
         assertTrue(prom.contains("waspd_counter_events_info{table=\"amdzen4\"} 1"), prom);
-        assertTrue(prom.contains("waspd_process_counter_coverage{pid=\"11\",comm=\"busy\"} 0.400000"), prom);
+        assertTrue(prom.contains("waspd_process_counter_coverage_ratio{pid=\"11\",comm=\"busy\"} 0.400000"), prom);
     }
 }

@@ -96,4 +96,19 @@ class HysteresisTest {
         assertEquals(Verdict.Action.KEEP, h.step(ProcessMetrics.NONE).action());
         assertEquals(false, h.on());
     }
+
+    @Test
+    void retuneKeepsTheStateAndTheStreak() {
+        Hysteresis h = new Hysteresis(Thresholds.DEFAULTS, false);
+        ProcessMetrics high = Traces.metrics(List.of(HIGH)).get(0);
+        assertEquals(Verdict.Action.KEEP, h.step(high).action());
+        assertEquals(Verdict.Action.KEEP, h.step(high).action());
+        h.retune(new Thresholds(100e6, 0.01, 0.2, 3, 3));
+        assertEquals(2, h.streak(), "the streak so far stays");
+        assertEquals(Verdict.Action.KEEP, h.step(high).action(), "50M/s is below the new 100M/s");
+        assertEquals(0, h.streak());
+        h.retune(new Thresholds(10e6, 0.01, 0.2, 1, 3));
+        assertEquals(Verdict.Action.ENABLE, h.step(high).action(), "one interval is enough now");
+        assertTrue(h.on());
+    }
 }

@@ -3,6 +3,7 @@ package org.wasp.daemon.testutil;
 
 import java.nio.ByteBuffer;
 import java.util.BitSet;
+import java.util.List;
 import org.wasp.daemon.cli.Platform;
 import org.wasp.daemon.counters.PerfApi;
 import org.wasp.daemon.os.Affinity;
@@ -10,6 +11,7 @@ import org.wasp.daemon.os.MemoryBinding;
 import org.wasp.daemon.counters.GroupLayout;
 import org.wasp.daemon.os.ProcFs;
 import org.wasp.daemon.os.ReplicationControl;
+import org.wasp.daemon.os.ServiceNotifier;
 
 /** A machine for CLI tests: fixture /proc, fake kernel and PMU, no-op pinning, heap "node" memory. */
 public final class FakePlatform implements Platform {
@@ -17,6 +19,10 @@ public final class FakePlatform implements Platform {
     public final FakeProc proc;
     public final FakeControl kernel = new FakeControl();
     public final FakePerf perf = new FakePerf();
+    /** Every message sent to the service manager, in order (a fake NOTIFY_SOCKET). */
+    public final List<String> notifications = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** $WATCHDOG_USEC as the fake systemd sets it. */
+    public long watchdogMicros;
 
     public FakePlatform(FakeProc proc) {
         this.proc = proc;
@@ -61,6 +67,21 @@ public final class FakePlatform implements Platform {
             @Override
             public void set(BitSet cpus) {
                 mask[0] = cpus;
+            }
+        };
+    }
+
+    @Override
+    public ServiceNotifier notifier() {
+        return new ServiceNotifier() {
+            @Override
+            public void send(String message) {
+                notifications.add(message);
+            }
+
+            @Override
+            public long watchdogMicros() {
+                return watchdogMicros;
             }
         };
     }
