@@ -10,7 +10,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <sched.h>
@@ -220,34 +219,6 @@ double wl_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/*
- * perf stat --control fifo:CTL,ACK -D -1 (run.sh, where the PMU has the
- * events): count only the timed phase. WASP_EVAL_PERF_CTL="CTL,ACK".
- */
-static void perf_ctl(const char *cmd)
-{
-	const char *env = getenv("WASP_EVAL_PERF_CTL");
-	char ctl[512], ack[16];
-	const char *comma;
-	int fd;
-
-	if (!env || !(comma = strchr(env, ',')) || comma - env >= (long)sizeof(ctl))
-		return;
-	snprintf(ctl, sizeof(ctl), "%.*s", (int)(comma - env), env);
-	fd = open(ctl, O_WRONLY);
-	if (fd < 0)
-		return;
-	if (write(fd, cmd, strlen(cmd)) < 0)
-		perror("perf control");
-	close(fd);
-	fd = open(comma + 1, O_RDONLY);
-	if (fd >= 0) {
-		if (read(fd, ack, sizeof(ack)) < 0)
-			perror("perf ack");
-		close(fd);
-	}
-}
-
 struct thread_arg {
 	pthread_t th;
 	int tid, n, cpu;
@@ -339,13 +310,11 @@ double wl_run(struct wl *w, void (*fn)(int, int, void *), void *arg)
 		if (pthread_create(&t[i].th, NULL, thread_main, &t[i]))
 			die(w, "pthread_create failed");
 	}
-	perf_ctl("enable\n");
 	pthread_barrier_wait(&go);
 	start = wl_now();
 	for (i = 0; i < w->threads; i++)
 		pthread_join(t[i].th, NULL);
 	end = wl_now();
-	perf_ctl("disable\n");
 	free(t);
 	return end - start;
 }
