@@ -32,6 +32,7 @@ GP
 }
 
 while IFS=, read -r sc pg; do
+	[ -n "$sc" ] || continue
 	data=$tmp/$sc-$pg.dat
 	{
 		printf 'workload'; for m in $modes; do printf ' %s' "$m"; done; echo
@@ -44,7 +45,7 @@ while IFS=, read -r sc pg; do
 					print "" } }' "$dir/summary.csv"
 	} >"$data"
 	histogram "speedup against replication off: $sc, $pg pages" "$data" "$dir/speedup-$sc-$pg.png" "speedup (median)"
-done < <(tail -n +2 "$dir/summary.csv" | cut -d, -f2,3 | awk '!seen[$0]++')
+done <<<"$(tail -n +2 "$dir/summary.csv" | cut -d, -f2,3 | awk '!seen[$0]++')"
 
 if [ -s "$dir/update-costs.csv" ]; then
 	data=$tmp/costs.dat

@@ -63,6 +63,7 @@ bad=$(tail -n +2 "$dir/results.csv" | awk -F, '$12 != "ok"' | wc -l)
 	echo
 	echo "Median rate over the repetitions [min - max], and the speedup of the median against replication off (higher is better)."
 	while IFS=, read -r sc pg; do
+	[ -n "$sc" ] || continue
 		echo
 		echo "### $sc, $pg pages"
 		echo
@@ -74,7 +75,7 @@ bad=$(tail -n +2 "$dir/results.csv" | awk -F, '$12 != "ok"' | wc -l)
 		[ -f "$dir/speedup-$sc-$pg.png" ] || true
 		echo
 		echo "![speedup, $sc, $pg](speedup-$sc-$pg.png)"
-	done < <(tail -n +2 "$dir/summary.csv" | cut -d, -f2,3 | awk '!seen[$0]++')
+	done <<<"$(tail -n +2 "$dir/summary.csv" | cut -d, -f2,3 | awk '!seen[$0]++')"
 	echo
 	echo "## waspd's decisions"
 	echo

@@ -122,7 +122,7 @@ thin=$(( cpus_a / 2 > 0 ? cpus_a / 2 : 1 ))
 (( thin <= cpus_b )) || thin=$cpus_b
 hog_threads=$(( cpus_a - thin > 0 ? cpus_a - thin : 1 ))
 case $size in
-quick) mb=8 hog_mb=16 reps=${reps:-1} cost_mb=16 cost_runs=1 interval=200ms ;;
+quick) mb=4 hog_mb=16 reps=${reps:-1} cost_mb=16 cost_runs=1 interval=200ms ;;
 full) mb=$(( free / 3 )) hog_mb=2048 reps=${reps:-5} cost_mb=1024 cost_runs=5 interval=1s ;;
 *) mb=$(( free / 8 > 4096 ? 4096 : free / 8 )) hog_mb=1024 reps=${reps:-3} cost_mb=1024 cost_runs=5 interval=1s ;;
 esac
@@ -133,8 +133,8 @@ esac
 ops_of() {
 	[ "$size" = quick ] || { echo 0; return; }
 	case $1 in
-	gups) echo 100000 ;; btree) echo 50000 ;; hashjoin) echo 100000 ;;
-	xsbench) echo 2000 ;; bfs) echo 1 ;; kv) echo 4000 ;;
+	gups) echo 50000 ;; btree) echo 20000 ;; hashjoin) echo 50000 ;;
+	xsbench) echo 1000 ;; bfs) echo 1 ;; kv) echo 2000 ;;
 	esac
 }
 run_timeout=$([ "$size" = quick ] && echo 300 || echo 7200)
@@ -184,10 +184,9 @@ trap 'stop_hog; stop_waspd' EXIT
 csv=$out/results.csv
 echo "workload,scenario,pages,mode,rep,threads,mb,seconds,ops,unit,rate,verify,ptrepl_kb,repl_mask,walk_cycles,walks,waspd_enable,waspd_disable,waspd_steer" >"$csv"
 failed=0
-field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 run_one() {	# WORKLOAD SCENARIO PAGES MODE REP
 	local wl=$1 sc=$2 pg=$3 mode=$4 rep=$5 id="$1-$2-$3-$4-$5" mask=$a,$b wsc=$2 threads=$thin
-	local cmd=() line rc d0 d1 cyc= walk=
+	local cmd=() line rc cyc= walk=
 	[ "$sc" = wide ] && mask=all threads=0
 	[ "$sc" = contended ] && wsc=local
 	[ "$wl" = kv ] && threads=1
@@ -201,24 +200,29 @@ run_one() {	# WORKLOAD SCENARIO PAGES MODE REP
 		[ "$mode" = on ] && cmd=("$WASP_RUN" --pgtablerepl="$mask" -- "${cmd[@]}")
 		[ -n "$walks" ] && cmd=(perf stat -x, -o "$out/raw/$id.perf" -e "${walk_cycles:+$walk_cycles,}$walks" -- "${cmd[@]}")
 	fi
-	read -r -a d0 < <(decisions)
+	local d0=(0 0 0) d1=(0 0 0) t0=$SECONDS kv
+	[ -z "$daemon" ] || read -r -a d0 <<<"$(decisions)"
 	rc=0
 	timeout "$run_timeout" "${cmd[@]}" >"$out/raw/$id.out" 2>"$out/raw/$id.err" || rc=$?
-	read -r -a d1 < <(decisions)
-	line=$(grep '^RESULT ' "$out/raw/$id.out" | tail -n 1) || true
+	[ -z "$daemon" ] || read -r -a d1 <<<"$(decisions)"
+	# the RESULT line's fields (src/common.c, kv.sh) into r[]
+	local -A r=()
+	while read -r line; do
+		[[ $line == "RESULT "* ]] || continue
+		for kv in $line; do [[ $kv == *=* ]] && r[${kv%%=*}]=${kv#*=}; done
+	done <"$out/raw/$id.out"
 	if [ -f "$out/raw/$id.perf" ]; then
 		[ -z "$walk_cycles" ] || cyc=$(awk -F, -v e="$walk_cycles" '$3 == e { print $1 }' "$out/raw/$id.perf")
 		walk=$(awk -F, -v e="$walks" '$3 == e { print $1 }' "$out/raw/$id.perf")
 	fi
-	local verify
-	verify=$(field verify "$line")
+	local verify=${r[verify]:-}
 	if (( rc != 0 )) || [ "$verify" != ok ]; then
 		failed=$((failed + 1))
 		verify=FAIL
 		echo "run.sh: $id FAILED (status $rc): $(tail -n 1 "$out/raw/$id.err")" >&2
 	fi
-	echo "$wl,$sc,$pg,$mode,$rep,$(field threads "$line"),$mb,$(field seconds "$line"),$(field ops "$line"),$(field unit "$line"),$(field rate "$line"),$verify,$(field ptrepl_kb "$line"),$(field repl_mask "$line"),$cyc,$walk,$(( d1[0] - d0[0] )),$(( d1[1] - d0[1] )),$(( d1[2] - d0[2] ))" >>"$csv"
-	printf '  %-40s %s s %s\n' "$id" "$(field seconds "$line")" "$verify"
+	echo "$wl,$sc,$pg,$mode,$rep,${r[threads]:-},$mb,${r[seconds]:-},${r[ops]:-},${r[unit]:-},${r[rate]:-},$verify,${r[ptrepl_kb]:-},${r[repl_mask]:-},$cyc,$walk,$(( d1[0] - d0[0] )),$(( d1[1] - d0[1] )),$(( d1[2] - d0[2] ))" >>"$csv"
+	printf '  %-36s %10s s timed, %4d s in all, %s\n' "$id" "${r[seconds]:-?}" $(( SECONDS - t0 )) "$verify"
 }
 
 started=$SECONDS

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# In-guest smoke run of the evaluation kit (bench/eval, docs/evaluation.md):
+# run.sh --quick on the guest's two nodes, then check that every run
+# verified its result, that the CSV has one row per workload, scenario,
+# page size, mode and repetition, that the report, the plots and the
+# update-cost table are there, and that compare works. TAP on stdout.
+# The programs are built on the host first (bench/eval/build.sh;
+# scripts/test.sh does it), as the guest's root is read-only.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+kit=$here/../../bench/eval
+out=/tmp/eval
+n=0 bad=0
+ok() { n=$((n + 1)); if eval "$2"; then echo "ok $n $1"; else echo "not ok $n $1"; bad=1; fi; }
+skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
+
+echo "# === eval smoke: bench/eval/run.sh --quick --out $out"
+start=$SECONDS
+"$kit/run.sh" --quick --out "$out" 2>&1 | sed 's/^/# /'
+rc=${PIPESTATUS[0]}
+echo "# run.sh took $(( SECONDS - start )) s"
+csv=$out/results.csv
+ok "run.sh --quick exits 0" '(( rc == 0 ))'
+ok "results.csv exists" '[ -s "$csv" ]'
+[ -s "$csv" ] || { echo "1..$n"; exit 1; }
+modes=$(sed -n 's/.*"modes": "\([^"]*\)".*/\1/p' "$out/run.json")
+rows=$(( $(wc -w <<<"$(sed -n 's/.*"workloads": "\([^"]*\)".*/\1/p' "$out/run.json")") *
+	$(wc -w <<<"$(sed -n 's/.*"scenarios": "\([^"]*\)".*/\1/p' "$out/run.json")") *
+	$(wc -w <<<"$(sed -n 's/.*"pages": "\([^"]*\)".*/\1/p' "$out/run.json")") *
+	$(wc -w <<<"$modes") * $(sed -n 's/.*"reps": \([0-9]*\).*/\1/p' "$out/run.json") ))
+for w in gups btree hashjoin xsbench bfs kv; do
+	got=$(awk -F, -v w="$w" '$1 == w' "$csv" | wc -l)
+	good=$(awk -F, -v w="$w" '$1 == w && $12 == "ok"' "$csv" | wc -l)
+	ok "$w: ran ($got runs) and verified its result in every run" '(( got > 0 && good == got ))'
+done
+ok "results.csv has one row per workload, scenario, pages, mode and repetition ($rows)" \
+	'(( $(wc -l <"$csv") - 1 == rows ))'
+if [ -f "${WASP_JAR:-}" ]; then
+	ok "the waspd modes ran (waspd0, waspd1)" '[[ " $modes " == *" waspd0 waspd1 "* ]]'
+	ok "waspd turned replication on for the workloads" \
+		'awk -F, '\''$4 ~ /^waspd/ { s += $17 } END { exit !(s > 0) }'\'' "$csv"'
+else
+	skip "the waspd modes ran" "no waspd.jar (WASP_JAR)"
+	skip "waspd turned replication on" "no waspd.jar (WASP_JAR)"
+fi
+ok "replication on: the copies took memory (VmPTRepl > 0)" \
+	'awk -F, '\''$4 == "on" && $13 > 0 { f = 1 } END { exit !f }'\'' "$csv"'
+ok "report.md is there and its first line says the figures mean nothing" \
+	'[ -s "$out/report.md" ] && head -n 1 "$out/report.md" | grep -q "mean nothing"'
+for p in $(tail -n +2 "$out/summary.csv" 2>/dev/null | cut -d, -f2,3 | sort -u | tr , -) costs; do
+	f=$out/speedup-$p.png
+	[ "$p" = costs ] && f=$out/update-costs.png
+	ok "plot ${f##*/} is a non-empty PNG" '[ -s "$f" ] && head -c 4 "$f" | grep -q PNG'
+done
+ok "update-costs.csv has 1 and 2 copies for mmap+touch, mprotect, fork, munmap" \
+	'for o in mmap+touch mprotect fork munmap; do for c in 1 2; do grep -q "^$o,$c," "$out/update-costs.csv" || exit 1; done; done'
+ok "machine.json describes the machine" 'grep -q "\"cpu_model\"" "$out/machine.json" && grep -q "\"kernel\"" "$out/machine.json"'
+ok "compare DIR DIR gives a ratio of 1" \
+	'"$kit/run.sh" compare "$out" "$out" | grep -q "| 1.000 |"'
+ok "an unknown workload is refused in one line" \
+	'[ "$("$kit/run.sh" --workloads nosuch 2>&1 >/dev/null | wc -l)" = 1 ]'
+echo "# report.md:"
+head -n 40 "$out/report.md" | sed 's/^/#   /'
+echo "1..$n"
+exit $bad
