@@ -126,7 +126,7 @@ quick) mb=4 hog_mb=16 reps=${reps:-1} cost_mb=16 cost_runs=1 interval=200ms ;;
 full) mb=$(( free / 3 )) hog_mb=2048 reps=${reps:-5} cost_mb=1024 cost_runs=5 interval=1s ;;
 *) mb=$(( free / 8 > 4096 ? 4096 : free / 8 )) hog_mb=1024 reps=${reps:-3} cost_mb=1024 cost_runs=5 interval=1s ;;
 esac
-(( mb >= 8 )) || die "too little free memory on node $a or $b (${free} MB)"
+(( mb >= 4 )) || die "too little free memory on node $a or $b (${free} MB)"
 (( hog_mb <= free / 4 )) || hog_mb=$(( free / 4 ))
 (( cost_mb <= free / 4 )) || cost_mb=$(( free / 4 ))
 # the timed phase's operations: 0 is the workload's own default
@@ -134,7 +134,7 @@ ops_of() {
 	[ "$size" = quick ] || { echo 0; return; }
 	case $1 in
 	gups) echo 50000 ;; btree) echo 20000 ;; hashjoin) echo 50000 ;;
-	xsbench) echo 1000 ;; bfs) echo 1 ;; kv) echo 2000 ;;
+	xsbench) echo 1000 ;; bfs) echo 1 ;; kv) echo 1000 ;;
 	esac
 }
 run_timeout=$([ "$size" = quick ] && echo 300 || echo 7200)
@@ -159,7 +159,8 @@ start_waspd() {	# MODE
 		"$here/waspd-trace.sh" 6000 $(printf '%s\n' $workloads | sed 's/^kv$/redis-server/') >"$out/raw/waspd.trace"
 		args+=(--replay "$out/raw/waspd.trace")
 	fi
-	[ "$size" = quick ] && args+=(--probe-buffer-mb 16 --probe-steps 20000 --probe-trials 1)
+	# quick: runs of a second or two; decide after one interval
+	[ "$size" = quick ] && args+=(--hold-on 1 --probe-buffer-mb 16 --probe-steps 20000 --probe-trials 1)
 	"${JAVA_HOME:+$JAVA_HOME/bin/}java" -jar "$WASP_JAR" "${args[@]}" >"$out/raw/waspd-$1.log" 2>&1 &
 	daemon=$!
 	for _ in $(seq 600); do
