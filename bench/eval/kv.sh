@@ -22,7 +22,7 @@ while (( $# )); do
 	esac
 	shift 2
 done
-keys=$(( mb * 1024 * 1024 / 256 ))	# about 256 B of server memory per key
+keys=$(( mb * 1024 ))	# 1024 keys per MB: small values, a store of some 100 B per key
 (( ops > 0 )) || ops=$(( 4 * keys ))
 dir=$(mktemp -d /tmp/wasp-kv.XXXXXX)
 sock=$dir/redis.sock pid=
@@ -58,22 +58,30 @@ fi
 client=()
 [ "$sc" = migrate ] && client=(numactl --cpunodebind="$a")
 [ "$sc" = local ] && client=(numactl --cpunodebind="$b")
-before=$(cli info commandstats | sed -n 's/^cmdstat_get:calls=\([0-9]*\),.*/\1/p')
+gets() { sed -n 's/^cmdstat_get:calls=\([0-9]*\),.*/\1/p'; }
+before=$(cli info commandstats | tr -d '\r' | gets)
 start=$(date +%s.%N)
 "${client[@]}" redis-benchmark -s "$sock" -n "$ops" -c $(( 4 * threads )) -r "$keys" -q \
 	GET 'key:__rand_int__' >"$dir/bench.log" 2>&1
 end=$(date +%s.%N)
-after=$(cli info commandstats | sed -n 's/^cmdstat_get:calls=\([0-9]*\),.*/\1/p')
 rps=$(tr '\r' '\n' <"$dir/bench.log" | sed -n 's/.*: \([0-9.]*\) requests per second.*/\1/p' | tail -n 1)
 
+# one client call: the GETs served, the size, and four keys' values
+sample="0 $(( keys / 3 )) $(( keys / 2 )) $(( keys - 1 ))"
+{
+	echo "INFO commandstats"
+	echo "DBSIZE"
+	for i in $sample; do printf 'GET key:%012d\n' "$i"; done
+} | cli >"$dir/check.log"
+after=$(tr -d '\r' <"$dir/check.log" | gets)
 ok=1 why=
-size=$(cli dbsize)
+size=$(tr -d '\r' <"$dir/check.log" | grep -E '^[0-9]+$' | head -n 1)
 [ "$size" = "$keys" ] || { ok=0; why="dbsize $size, $keys keys loaded"; }
-for i in 0 $(( keys / 3 )) $(( keys / 2 )) $(( keys - 1 )); do
-	got=$(cli get "$(printf 'key:%012d' "$i")")
-	[ "$got" = "$(value "$i")" ] || { ok=0; why="key $i holds '$got'"; }
-done
-(( ${after:-0} - ${before:-0} == ops )) || { ok=0; why="the server saw $(( ${after:-0} - ${before:-0} )) GETs of $ops"; }
+want=$(for i in $sample; do value "$i"; done)
+got=$(tr -d '\r' <"$dir/check.log" | grep '^v[0-9]*-[0-9]*$' || true)
+[ "$got" = "$want" ] || { ok=0; why="sampled values: got '${got//$'\n'/ }', want '${want//$'\n'/ }'"; }
+(( ${after:-0} - ${before:-0} == ops )) ||
+	{ ok=0; why="the server saw $(( ${after:-0} - ${before:-0} )) GETs of $ops"; }
 [ -n "$rps" ] || { ok=0; why="no throughput in redis-benchmark's output"; }
 
 kb=$(sed -n 's/^VmPTRepl:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$pid/status")
