@@ -54,7 +54,10 @@ bad=$(tail -n +2 "$dir/results.csv" | awk -F, '$12 != "ok"' | wc -l)
 	echo "# WASP evaluation report"
 	echo
 	echo "Machine: $(jstr cpu_model), $(jnum sockets) socket(s), $(jnum cpus) CPUs, nodes with memory $(jstr memory_nodes), kernel $(jstr kernel), THP \`$(jstr thp)\`; $(jstr date)."
-	[ -f "$dir/run.json" ] && echo "Run: \`$(sed -n 's/.*"command": "\(.*\)"}.*/\1/p' "$dir/run.json")\` ($(tr -d '\n' <"$dir/run.json" | sed 's/.*"size": "\([a-z]*\)".*"mb": \([0-9]*\),.*"reps": \([0-9]*\).*/\1 size, \2 MB per workload, \3 repetition(s)/'))."
+	if [ -f "$dir/run.json" ]; then
+		rj() { tr -d '\n' <"$dir/run.json" | grep -o "\"$1\": \"\{0,1\}[^,\"]*" | sed 's/.*: "\{0,1\}//'; }
+		echo "Run: \`$(sed -n 's/.*"command": "\(.*\)"}.*/\1/p' "$dir/run.json")\` ($(rj size) size, $(rj mb) MB per workload, $(rj reps) repetition(s), nodes A and B: $(tr -d '\n' <"$dir/run.json" | sed -n 's/.*"nodes": \[\([0-9, ]*\)\].*/\1/p'))."
+	fi
 	[ -f "$dir/cannot.txt" ] && echo "Not measured: $(sed 's/^cannot: //' "$dir/cannot.txt")."
 	echo
 	echo "Runs: $total, verified: $(( total - bad )), failed: $bad$( ((bad)) && echo ' (see raw/*.err)')."

@@ -101,7 +101,8 @@ WASP_EVAL_BIN=$bin "$here/build.sh" >"$out/raw/build.log" 2>&1 ||
 	die "building the programs into $bin failed (log: $out/raw/build.log; in a read-only guest build them on the host first, e.g. by running bench/eval/build.sh there)"
 export WASP_RUN=$bin/libwasp/wasp-run WASP_JAR=${WASP_JAR:-$root/waspd/target/waspd.jar}
 
-echo "$("$here/machine.sh" "$out" "$a" "$b")" | tee "$out/cannot.txt"
+cannot=$("$here/machine.sh" "$out" "$a" "$b") || die "the machine check failed"
+echo "$cannot" | tee "$out/cannot.txt"
 . "$out/machine.env"
 if [ "$thp" = never ] && [[ " $pages " == *" thp "* ]]; then
 	pages=${pages/thp/}

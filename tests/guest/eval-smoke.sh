@@ -50,7 +50,7 @@ for w in gups btree hashjoin xsbench bfs kv; do
 done
 ok "results.csv has one row per workload, scenario, pages, mode and repetition ($rows)" \
 	'(( $(wc -l <"$csv") - 1 == rows ))'
-if [ -f "${WASP_JAR:-}" ]; then
+if [ -f "${WASP_JAR:-$here/../../waspd/target/waspd.jar}" ]; then
 	ok "the waspd 1 mode ran" '[[ " $modes " == *" waspd1 "* ]]'
 	ok "waspd turned replication on for the workloads" \
 		'awk -F, '\''$4 ~ /^waspd/ { s += $17 } END { exit !(s > 0) }'\'' "$csv"'
