@@ -76,6 +76,8 @@ ok "compare DIR DIR gives a ratio of 1" \
 	'"$kit/run.sh" compare "$out" "$out" | grep -q "| 1.000 |"'
 ok "an unknown workload is refused in one line" \
 	'[ "$("$kit/run.sh" --workloads nosuch 2>&1 >/dev/null | wc -l)" = 1 ]'
+ok "a node without CPUs or memory is refused in one line, status 2" \
+	'msg=$("$kit/run.sh" --quick --nodes 0,9 2>&1 >/dev/null); [ $? = 2 ] && [ "$(wc -l <<<"$msg")" = 1 ]'
 for f in "$out/report.md" "$out/results.csv" "$out-2/report.md" "$out-2/results.csv" "$out/raw/waspd-1.log"; do
 	echo "# ---- $f"
 	sed 's/^/#   /' "$f" 2>/dev/null
