@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * BTree: random point lookups in a large in-memory B+-tree, the "BTree"
- * workload of Mitosis (Achermann et al., ASPLOS 2020, section 6: lookups
+ * workload of Mitosis (Achermann et al., ASPLOS 2020: lookups
  * in a B+-tree index far larger than the TLB's reach). The tree is the
  * textbook B+-tree (Bayer and McCreight, "Organization and maintenance of
  * large ordered indexes", Acta Informatica 1972; Comer, "The ubiquitous

@@ -5,8 +5,7 @@
  * sched_setaffinity(2) the threads, and migrate_pages(2) moves the data of
  * the migrated scenario, which leaves the page tables where they were
  * built: the kernel does not move page-table pages with the data (the
- * setting of Mitosis's "workload migration", Achermann et al., ASPLOS 2020,
- * section 2).
+ * setting of Mitosis's "workload migration", Achermann et al., ASPLOS 2020).
  */
 #define _GNU_SOURCE
 #include <errno.h>
