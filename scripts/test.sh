@@ -12,7 +12,7 @@ usage() {
 usage: ${0##*/} [--no-java] [--no-kernel] [--targets "guest debug dist"] [--nodes LIST]
                 [--debug-nodes LIST] [--dist-nodes LIST] [--mm-nodes LIST]
                 [--debug-mm-nodes LIST]
-                [--extended] [--bochs] [--rerun]
+                [--extended] [--bochs] [--rerun] [--no-eval]
   --no-java        skip the Java unit tests
   --no-kernel      skip the kernel builds and everything in the guest
   --targets LIST   kernels to build and test in: guest (small, fast; kmemleak
@@ -43,6 +43,8 @@ usage: ${0##*/} [--no-java] [--no-kernel] [--targets "guest debug dist"] [--node
                    bochs kernel, about 5 minutes of emulation on an idle
                    host; needs Debian's bochs, isolinux, xorriso,
                    busybox-static); --extended includes it
+  --no-eval        skip the evaluation kit's smoke run (bench/eval/run.sh
+                   --quick in a 2-node guest of the guest kernel)
   --rerun          run every guest again, also those whose inputs did not
                    change since they passed (see below)
 A guest run whose inputs are all unchanged since it passed (kernel image and
@@ -52,7 +54,7 @@ is not run again: its results are reused and reported as such.
 Results (TAP and logs) are kept in \$WASP_CACHE/results ($WASP_CACHE/results).
 USAGE
 }
-bochs=0 java=1 kernel=1 rerun=0 targets=${WASP_TARGETS:-guest debug dist} node_counts="2 4 2la57 2tiers"
+bochs=0 java=1 kernel=1 rerun=0 eval_smoke=1 targets=${WASP_TARGETS:-guest debug dist} node_counts="2 4 2la57 2tiers"
 debug_nodes=default dist_nodes="2pti" mm_nodes=default debug_mm_nodes=default extended=0
 while (( $# )); do
 	case $1 in
@@ -67,6 +69,7 @@ while (( $# )); do
 	--extended) extended=1 bochs=1; shift ;;
 	--bochs) bochs=1; shift ;;
 	--rerun) rerun=1; shift ;;
+	--no-eval) eval_smoke=0; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; die "unknown argument: $1" ;;
 	esac
@@ -354,6 +357,27 @@ if (( kernel )); then
 				--log "$results/console-$target-$guest.log" -- \
 				"$WASP_ROOT/tests/guest/run-tests.sh" "${run[@]}"
 		done
+
+		# The evaluation kit's smoke run (bench/eval, docs/evaluation.md):
+		# its programs built on the host, run.sh --quick in a 2-node guest.
+		if (( eval_smoke && !no_boot )) && [ "$target" = guest ]; then
+			name="$target, 2 nodes, evaluation kit (run.sh --quick)"
+			step "in-guest tests: $name"
+			tap=$results/eval-$target.tap
+			export WASP_EVAL_BIN=$WASP_CACHE/eval-bin
+			if ! "$WASP_ROOT/bench/eval/build.sh" >"$results/eval-build.log" 2>&1; then
+				cat "$results/eval-build.log" >&2
+				fail "build of the evaluation kit"
+			else
+				key=$(inputs_key "$name $WASP_EXPECT_RELEASE $WASP_EXPECT_UTS" \
+					"$obj/arch/x86/boot/bzImage" "$WASP_ROOT/bench/eval" "$WASP_EVAL_BIN" \
+					"$WASP_ROOT/bench/pgtable_repl" "$WASP_ROOT/tests/guest/eval-smoke.sh" \
+					"$WASP_ROOT/scripts/vm-run.sh" "$WASP_ROOT/scripts/lib.sh" $([ -f "$WASP_JAR" ] && echo "$WASP_JAR"))
+				reuse_passed "guest ($name)" "$key" "$tap" ||
+					guest_run "$name" "$key" "$tap" --target "$target" --nodes 2 --timeout 900 \
+						--log "$results/console-$target-eval.log" -- "$WASP_ROOT/tests/guest/eval-smoke.sh"
+			fi
+		fi
 
 		mm_args=("${append[@]}")
 		(( ${#cmdline[@]} )) && mm_args+=(--append "${cmdline[*]}")

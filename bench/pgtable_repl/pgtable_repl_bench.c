@@ -9,7 +9,11 @@
  * its ratio to the first column.
  *
  * usage: pgtable_repl_bench [SIZE_MB [RUNS]]   (default 1024 MB, 5 runs)
+ *        pgtable_repl_bench --table SIZE_MB RUNS
  * Runs in a guest with two or more NUMA nodes, as root (scripts/vm-run.sh).
+ * --table prints, as CSV, each operation's median cost per 4 KB page with
+ * 1 copy (replication off) to N copies (the first N nodes with memory),
+ * and its ratio to 1 copy: Mitosis's Table 5 form (bench/eval/run.sh).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -149,6 +153,31 @@ static unsigned long memory_nodes(int *count)
 	return mask;
 }
 
+/* CSV: cost per page of each operation with 1 (off) to @nodes copies. */
+static int table(unsigned long mask, int nodes, size_t len, int runs)
+{
+	double med[64][NR_OPS];
+	unsigned long first = 0;
+	int k, n, op;
+
+	for (k = 1, n = 0; k <= nodes; k++) {
+		while (!(mask >> n & 1))
+			n++;
+		first |= 1UL << n++;
+		measure(k == 1 ? 0 : first, len, runs, med[k]);
+	}
+	printf("operation,copies,ns_per_page,ratio_to_1\n");
+	for (op = 0; op < NR_OPS; op++)
+		for (k = 1; k <= nodes; k++) {
+			/* the fault loop maps 64 x 8 MB */
+			double pages = (op == OP_FAULTS ? 64 * 8 * MB : len) / PAGE;
+
+			printf("%s,%d,%.2f,%.3f\n", op_names[op], k, med[k][op] * 1e9 / pages,
+			       med[k][op] / med[1][op]);
+		}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	size_t len = (argc > 1 ? strtoul(argv[1], NULL, 0) : 1024) * MB;
@@ -157,6 +186,15 @@ int main(int argc, char **argv)
 	unsigned long mask = memory_nodes(&nodes), two;
 	pid_t other;
 
+	if (argc == 4 && !strcmp(argv[1], "--table")) {
+		len = strtoul(argv[2], NULL, 0) * MB;
+		runs = atoi(argv[3]);
+		if (nodes < 2 || nodes > 63 || !len || runs < 1 || runs > MAX_RUNS) {
+			fprintf(stderr, "needs 2+ nodes with memory, a size and 1-%d runs\n", MAX_RUNS);
+			return 2;
+		}
+		return table(mask, nodes, len, runs);
+	}
 	if (nodes < 2 || runs < 1 || runs > MAX_RUNS) {
 		fprintf(stderr, "needs 2+ nodes with memory and 1-%d runs\n", MAX_RUNS);
 		return 2;
