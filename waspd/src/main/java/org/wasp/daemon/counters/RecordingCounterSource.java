@@ -8,8 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wasp.daemon.os.IoErrors;
@@ -20,10 +18,9 @@ import org.wasp.daemon.os.OsException;
  * job: when the file cannot be written (disk full, I/O error) recording stops with one warning
  * naming the file and the reason, and the daemon goes on without it.
  */
-public final class RecordingCounterSource implements CounterSource {
+public final class RecordingCounterSource extends ForwardingCounterSource {
     private static final Logger LOG = LoggerFactory.getLogger(RecordingCounterSource.class);
 
-    private final CounterSource inner;
     private final String name;
     private Writer out;
 
@@ -34,7 +31,7 @@ public final class RecordingCounterSource implements CounterSource {
 
     /** Records to {@code out}; {@code name} names it in the warning. */
     public RecordingCounterSource(CounterSource inner, String name, Writer out) throws IOException {
-        this.inner = inner;
+        super(inner);
         this.name = name;
         this.out = out instanceof BufferedWriter ? out : new BufferedWriter(out);
         this.out.write(RecordFormat.HEADER + "\n");
@@ -83,36 +80,6 @@ public final class RecordingCounterSource implements CounterSource {
             // Already failing; the warning said so.
         }
         out = null;
-    }
-
-    @Override
-    public void release(int pid) {
-        inner.release(pid);
-    }
-
-    @Override
-    public int monitoredThreads() {
-        return inner.monitoredThreads();
-    }
-
-    @Override
-    public Map<Integer, String> tracedProcesses() {
-        return inner.tracedProcesses();
-    }
-
-    @Override
-    public boolean liveThreadTimes() {
-        return inner.liveThreadTimes();
-    }
-
-    @Override
-    public Optional<EventSelection> events() {
-        return inner.events();
-    }
-
-    @Override
-    public boolean exhausted() {
-        return inner.exhausted();
     }
 
     @Override
