@@ -297,7 +297,10 @@ if (( kernel )); then
 				"$WASP_ROOT/scripts/vm-run.sh" "$WASP_ROOT/scripts/lib.sh" \
 				"$WASP_ROOT/tests/vm/runner-selftest.sh")
 			if ! reuse_passed "vm runner ($target)" "$key" "$tap"; then
-				"$WASP_ROOT/tests/vm/runner-selftest.sh" --target "$target" >"$tap" 2>&1
+				# The debug kernel boots only with pci=noacpi (below).
+				runner_args=(--target "$target")
+				[ "$target" = debug ] && runner_args+=(--append pci=noacpi)
+				"$WASP_ROOT/tests/vm/runner-selftest.sh" "${runner_args[@]}" >"$tap" 2>&1
 				rc=$?
 				count_tap "vm runner ($target)" "$tap"
 				(( rc == 0 )) && ! grep -q '^not ok' "$tap" && save_passed "$key" "$tap"
