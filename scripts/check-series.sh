@@ -10,11 +10,11 @@ set -euo pipefail
 usage() {
 	cat <<USAGE
 usage: ${0##*/} [--quick | --full] [--target guest|debug|dist] [--from N] [--jobs N]
-                [--source PATH]
+                [--source PATH] [--work DIR]
 
-  --quick    (default) after each patch, build the kernel directories
-             holding the C files it touches (make DIR/), so each step's
-             changed code compiles against that step's headers
+  --quick    (default) after each patch, compile the C files it touches
+             (make FILE.o, those the config builds), against that step's
+             headers and config
   --full     after each patch, build the whole kernel (incremental make
              all in one build directory): what a bisection needs, about
              an hour on 2 cores
@@ -25,13 +25,15 @@ usage: ${0##*/} [--quick | --full] [--target guest|debug|dist] [--from N] [--job
              earlier ones are applied without checks
   --jobs N   make -j (default: the number of CPUs)
   --source P a 6.12 kernel source, as for prepare.sh
+  --work DIR where the tree, the build and the logs go (default
+             \$WASP_CACHE/series-check, $WASP_CACHE/series-check)
 
-Works in \$WASP_CACHE/series-check ($WASP_CACHE/series-check). Exit status
+The series is \$WASP_PATCHES/series ($WASP_PATCHES/series). Exit status
 0 when every step passed; 1 at the first step that failed, with its log.
 USAGE
 }
 
-mode=quick target=guest from=1 jobs=$(nproc) src_args=()
+mode=quick target=guest from=1 jobs=$(nproc) src_args=() work=$WASP_CACHE/series-check
 while (( $# )); do
 	case $1 in
 	--quick) mode=quick; shift ;;
@@ -40,6 +42,7 @@ while (( $# )); do
 	--from) from=${2:?--from needs a number}; shift 2 ;;
 	-j|--jobs) jobs=${2:?--jobs needs a number}; shift 2 ;;
 	--source) src_args=(--source "${2:?--source needs a path}"); shift 2 ;;
+	--work) work=${2:?--work needs a directory}; shift 2 ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; die "unknown argument: $1" ;;
 	esac
@@ -48,7 +51,6 @@ case $target in guest|debug|dist) ;; *) die "--target must be guest, debug or di
 [[ $from =~ ^[1-9][0-9]*$ ]] || die "--from needs a positive number, not '$from'"
 [[ $jobs =~ ^[1-9][0-9]*$ ]] || die "--jobs needs a positive number, not '$jobs'"
 
-work=$WASP_CACHE/series-check
 tree=$work/src obj=$work/build-$target logs=$work/logs
 mkdir -p "$logs"
 
@@ -74,25 +76,34 @@ checkpatch() {
 	return 1
 }
 
-# Kernel directories (with a Makefile) holding the C files @1 touches.
-touched_dirs() {
-	git -C "$tree" diff --name-only HEAD~1 HEAD -- '*.c' |
-		grep -v -e '^tools/' -e '^Documentation/' -e '^scripts/' |
-		xargs -r -n1 dirname | sort -u |
-		while read -r d; do [ -f "$tree/$d/Makefile" ] && printf '%s/\n' "$d"; done
+# The objects of the kernel C files the last patch touched.
+touched_objects() {
+	git -C "$tree" diff --name-only --diff-filter=AM HEAD~1 HEAD -- '*.c' |
+		grep -v -e '^tools/' -e '^Documentation/' -e '^scripts/' -e '/boot/' |
+		sed 's/\.c$/.o/'
+}
+
+# Whether @1 (DIR/FILE.o) is built with this step's config: its Makefile
+# names it on an obj-y line or one of an option set to y or m.
+built() {
+	local dir=${1%/*} o=${1##*/} opt
+	grep -E "^[^#]*\b${o//./\\.}\b" "$tree/$dir/Makefile" 2>/dev/null | grep -q . || return 1
+	opt=$(grep -E "^[^#]*\b${o//./\\.}\b" "$tree/$dir/Makefile" | grep -o 'CONFIG_[A-Z0-9_]*' | head -n1)
+	[ -z "$opt" ] || grep -qE "^$opt=[ym]$" "$obj/.config"
 }
 
 build_step() {
-	local n=$1 blog=$2 dirs
+	local n=$1 blog=$2
 	cp "$work/config.$target" "$obj/.config"
 	make -s -C "$tree" O="$obj" olddefconfig >/dev/null 2>&1
 	if [ "$mode" = full ]; then
 		make -C "$tree" O="$obj" -j"$jobs" all >"$blog" 2>&1
 		return
 	fi
-	mapfile -t dirs < <(touched_dirs)
-	(( ${#dirs[@]} )) || { echo "no C file touched" >"$blog"; return 0; }
-	make -C "$tree" O="$obj" -j"$jobs" "${dirs[@]}" >"$blog" 2>&1
+	local objs=() o
+	while read -r o; do built "$o" && objs+=("$o"); done < <(touched_objects)
+	(( ${#objs[@]} )) || { echo "no built C file touched" >"$blog"; return 0; }
+	make -C "$tree" O="$obj" -j"$jobs" "${objs[@]}" >"$blog" 2>&1
 }
 
 failed=0 start=$SECONDS n=0

@@ -34,7 +34,9 @@ usage: ${0##*/} [--no-java] [--no-kernel] [--targets "guest debug dist"] [--node
                    replicated (tests/guest/mm-selftests.sh) (default: "2 4")
   --debug-mm-nodes LIST  the same on the debug kernel (default: none;
                    "2" with --extended)
-  --extended       also the long runs: the replication stress for 10 minutes
+  --extended       also the long runs: every step of the series built whole
+                   (scripts/check-series.sh --full instead of --quick),
+                   the replication stress for 10 minutes
                    per guest instead of 20 s, the slow mm selftests, the mm
                    selftests on 4 nodes and on the debug kernel, swap and
                    the deployment test in the debug guests (see
@@ -261,6 +263,20 @@ fi
 step "checks of the scripts (prepare, install, vm-run options)"
 "$WASP_ROOT/tests/scripts/scripts-selftest.sh" >"$results/scripts.tap" 2>&1
 count_tap "scripts" "$results/scripts.tap"
+
+# Each patch of the series on its own: applies, passes checkpatch --strict
+# (or says why not), compiles (--quick) or builds whole (--full, --extended).
+if (( kernel )); then
+	mode=--quick
+	(( extended )) && mode=--full
+	step "the series patch by patch (scripts/check-series.sh $mode)"
+	if "$WASP_ROOT/scripts/check-series.sh" "$mode" >"$results/check-series.log" 2>&1; then
+		passed=$((passed + 1))
+		tail -n 1 "$results/check-series.log" >&2
+	else
+		fail "scripts/check-series.sh $mode (log: $results/check-series.log)"
+	fi
+fi
 
 if (( kernel )); then
 	for target in $targets; do

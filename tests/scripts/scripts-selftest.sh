@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Checks that the foundation scripts fail when they must and change nothing
 # when they need not: prepare.sh (a patch that does not apply, idempotence),
-# install.sh (not root, not prepared, --daemon-only into a temp prefix, the
+# check-series.sh (an unexplained checkpatch error, an explained one, a build
+# break), install.sh (not root, not prepared, --daemon-only into a temp prefix, the
 # systemd unit it writes: notify, watchdog, restart policy, hardening) and
-# vm-run.sh (bad options). No VM boot, no kernel build. TAP on stdout; exit
+# vm-run.sh (bad options). No VM boot; one C file compiled. TAP on stdout; exit
 # status non-zero if any check fails.
 #
 # prepare.sh runs against $WASP_CACHE (default ~/.cache/wasp) like test.sh: the
@@ -20,7 +21,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/wasp-scripts-selftest.XXXXXX")
 chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 n=0 failed=0
-total=22
+total=25
 
 ok() { n=$((n + 1)); echo "ok $n $1"; }
 not_ok() { # not_ok NAME [DIAGNOSTIC-FILE...]
@@ -136,6 +137,50 @@ PATCH
 		not_ok prepare_bad_patch_leaves_tree_alone
 		diag "HEAD $head0 -> $head1" "git status before: ${status0:-clean}" "git status after: ${status1:-clean}"
 	fi
+fi
+
+# --- check-series.sh: each patch checked on its own -------------------------
+# Three one-patch series against mm/memory.c's first lines: a checkpatch
+# error the patch does not explain must fail, the same error explained
+# below "---" must pass (and the patch compile), a patch that breaks the
+# build must fail. Own work directory, kept in the cache so that a second
+# run builds incrementally.
+series_patch() { # series_patch NAME LINE [NOTE]: a series of one patch
+	local d=$tmp/series-$1
+	mkdir -p "$d"
+	cp -r "$root/kernel-patches/config" "$d/"
+	{
+		printf 'From: selftest <selftest@wasp.invalid>\nSubject: [PATCH] mm: check-series selftest\n\n'
+		printf 'A line for the check.\n\nSigned-off-by: selftest <selftest@wasp.invalid>\n---\n'
+		[ -z "${3:-}" ] || printf '%s\n\n' "$3"
+		printf ' mm/memory.c | 1 +\n 1 file changed, 1 insertion(+)\n\n'
+		printf 'diff --git a/mm/memory.c b/mm/memory.c\n--- a/mm/memory.c\n+++ b/mm/memory.c\n'
+		printf '@@ -1,4 +1,5 @@\n \n // SPDX-License-Identifier: GPL-2.0-only\n /*\n+%s\n  *  linux/mm/memory.c\n' "$2"
+	} >"$d/0001-selftest.patch"
+	echo 0001-selftest.patch >"$d/series"
+	echo "$d"
+}
+if ! is_root && [ ! -f /usr/src/linux-source-6.12.tar.xz ]; then
+	for t in check_series_refuses_unexplained_checkpatch check_series_passes_explained_checkpatch check_series_refuses_a_build_break; do
+		skip "$t" "needs root or Debian's linux-source-6.12"
+	done
+else
+	work=$cache/series-selftest
+	d=$(series_patch unexplained ' * trailing whitespace: ')
+	WASP_PATCHES=$d "$scripts/check-series.sh" --quick --work "$work" >"$tmp/cs1.out" 2>&1
+	st=$?
+	[ "$st" != 0 ] && grep -q 'checkpatch' "$tmp/cs1.out" && grep -q 'trailing whitespace' "$tmp/cs1.out"
+	check check_series_refuses_unexplained_checkpatch $? "$tmp/cs1.out"
+	d=$(series_patch explained ' * trailing whitespace: ' 'checkpatch: the trailing whitespace is what this test checks.')
+	WASP_PATCHES=$d "$scripts/check-series.sh" --quick --work "$work" >"$tmp/cs2.out" 2>&1
+	st=$?
+	[ "$st" = 0 ] && grep -q 'explained below ---' "$tmp/cs2.out" && grep -q 'quick build' "$tmp/cs2.out"
+	check check_series_passes_explained_checkpatch $? "$tmp/cs2.out"
+	d=$(series_patch broken ' */ int wasp_selftest_broken = ; /*' 'checkpatch: this test breaks the build on purpose.')
+	WASP_PATCHES=$d "$scripts/check-series.sh" --quick --work "$work" >"$tmp/cs3.out" 2>&1
+	st=$?
+	[ "$st" != 0 ] && grep -q 'the build fails' "$tmp/cs3.out"
+	check check_series_refuses_a_build_break $? "$tmp/cs3.out"
 fi
 
 # --- install.sh ---------------------------------------------------------------
