@@ -10,7 +10,7 @@ set -euo pipefail
 usage() {
 	cat <<USAGE
 usage: ${0##*/} [--quick | --full] [--target guest|debug|dist] [--from N] [--jobs N]
-                [--source PATH] [--work DIR]
+                [--source PATH] [--work DIR] [--rerun]
 
   --quick    (default) after each patch, compile the C files it touches
              (make FILE.o, those the config builds), against that step's
@@ -25,6 +25,9 @@ usage: ${0##*/} [--quick | --full] [--target guest|debug|dist] [--from N] [--job
              earlier ones are applied without checks
   --jobs N   make -j (default: the number of CPUs)
   --source P a 6.12 kernel source, as for prepare.sh
+  --rerun    check every step again, also those that passed before with
+             the same patches up to them, config, mode and this script
+             (by default they are not checked again)
   --work DIR where the tree, the build and the logs go (default
              \$WASP_CACHE/series-check, $WASP_CACHE/series-check)
 
@@ -33,7 +36,7 @@ The series is \$WASP_PATCHES/series ($WASP_PATCHES/series). Exit status
 USAGE
 }
 
-mode=quick target=guest from=1 jobs=$(nproc) src_args=() work=$WASP_CACHE/series-check
+mode=quick target=guest from=1 jobs=$(nproc) src_args=() work=$WASP_CACHE/series-check rerun=0
 while (( $# )); do
 	case $1 in
 	--quick) mode=quick; shift ;;
@@ -43,6 +46,7 @@ while (( $# )); do
 	-j|--jobs) jobs=${2:?--jobs needs a number}; shift 2 ;;
 	--source) src_args=(--source "${2:?--source needs a path}"); shift 2 ;;
 	--work) work=${2:?--work needs a directory}; shift 2 ;;
+	--rerun) rerun=1; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; die "unknown argument: $1" ;;
 	esac
@@ -51,8 +55,8 @@ case $target in guest|debug|dist) ;; *) die "--target must be guest, debug or di
 [[ $from =~ ^[1-9][0-9]*$ ]] || die "--from needs a positive number, not '$from'"
 [[ $jobs =~ ^[1-9][0-9]*$ ]] || die "--jobs needs a positive number, not '$jobs'"
 
-tree=$work/src obj=$work/build-$target logs=$work/logs
-mkdir -p "$logs"
+tree=$work/src obj=$work/build-$target logs=$work/logs passed=$work/passed
+mkdir -p "$logs" "$passed"
 
 # The whole series' config; each step keeps the options it knows.
 eval "$("$WASP_ROOT/scripts/prepare.sh" "${src_args[@]}" --target "$target" --tree "$tree" --obj "$obj")"
@@ -106,14 +110,21 @@ build_step() {
 	make -C "$tree" O="$obj" -j"$jobs" "${objs[@]}" >"$blog" 2>&1
 }
 
-failed=0 start=$SECONDS n=0
+failed=0 start=$SECONDS n=0 reused=0
+# A step's key: the patches up to it, the config, the mode and this script.
+key=$( { sha256sum "$work/config.$target" "$0" | cut -c1-64; echo "$mode $target"; } | sha256sum | cut -c1-64)
 for p in "${patches[@]}"; do
 	n=$((n + 1))
 	name=${p##*/}
+	key=$( { echo "$key"; sha256sum <"$p"; } | sha256sum | cut -c1-64)
 	git -C "$tree" apply --index --whitespace=nowarn "$p" 2>"$logs/apply.log" ||
 		{ cat "$logs/apply.log" >&2; die "[$n] $name does not apply"; }
 	git -C "$tree" -c user.name=check -c user.email=check@wasp.invalid commit -q --no-verify -m "$name"
 	(( n >= from )) || continue
+	if (( !rerun )) && [ -f "$passed/$key" ]; then
+		reused=$((reused + 1))
+		continue
+	fi
 	step=$SECONDS
 	if ! checkpatch "$p" "$logs/$n.checkpatch"; then
 		log "[$n] $name: checkpatch --strict reports, and the patch does not say why:"
@@ -137,6 +148,8 @@ for p in "${patches[@]}"; do
 	notes=$(grep -cE ': (ERROR|WARNING|CHECK):' "$logs/$n.checkpatch" || true)
 	(( notes )) && notes=", $notes checkpatch reports explained below ---" || notes=
 	log "[$n] $name: ok ($mode build $((SECONDS - step))s$notes)"
+	touch "$passed/$key"
 done
 (( failed )) && exit 1
+(( reused )) && log "$reused step(s) not checked again: unchanged since they passed (--rerun)"
 log "all ${#patches[@]} patches apply, pass checkpatch and build ($mode) in $((SECONDS - start))s"

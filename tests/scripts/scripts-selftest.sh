@@ -167,17 +167,17 @@ if ! is_root && [ ! -f /usr/src/linux-source-6.12.tar.xz ]; then
 else
 	work=$cache/series-selftest
 	d=$(series_patch unexplained ' * trailing whitespace: ')
-	WASP_PATCHES=$d "$scripts/check-series.sh" --quick --work "$work" >"$tmp/cs1.out" 2>&1
+	WASP_PATCHES=$d "$scripts/check-series.sh" --quick --rerun --work "$work" >"$tmp/cs1.out" 2>&1
 	st=$?
 	[ "$st" != 0 ] && grep -q 'checkpatch' "$tmp/cs1.out" && grep -q 'trailing whitespace' "$tmp/cs1.out"
 	check check_series_refuses_unexplained_checkpatch $? "$tmp/cs1.out"
 	d=$(series_patch explained ' * trailing whitespace: ' 'checkpatch: the trailing whitespace is what this test checks.')
-	WASP_PATCHES=$d "$scripts/check-series.sh" --quick --work "$work" >"$tmp/cs2.out" 2>&1
+	WASP_PATCHES=$d "$scripts/check-series.sh" --quick --rerun --work "$work" >"$tmp/cs2.out" 2>&1
 	st=$?
 	[ "$st" = 0 ] && grep -q 'explained below ---' "$tmp/cs2.out" && grep -q 'quick build' "$tmp/cs2.out"
 	check check_series_passes_explained_checkpatch $? "$tmp/cs2.out"
 	d=$(series_patch broken ' */ int wasp_selftest_broken = ; /*' 'checkpatch: this test breaks the build on purpose.')
-	WASP_PATCHES=$d "$scripts/check-series.sh" --quick --work "$work" >"$tmp/cs3.out" 2>&1
+	WASP_PATCHES=$d "$scripts/check-series.sh" --quick --rerun --work "$work" >"$tmp/cs3.out" 2>&1
 	st=$?
 	[ "$st" != 0 ] && grep -q 'the build fails' "$tmp/cs3.out"
 	check check_series_refuses_a_build_break $? "$tmp/cs3.out"
