@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libwasp: page-table replication (WASP kernel, Mitosis interface) for
- * applications. Thin wrappers around prctl(2) options 100-103; errors are
+ * applications. Thin wrappers around prctl(2) options 100-105; errors are
  * returned as -1 with errno set, as the system calls do.
  */
 #ifndef WASP_H
@@ -18,6 +18,10 @@ extern "C" {
 #define PR_GET_PGTABLE_REPL		101
 #define PR_SET_PGTABLE_REPL_NODE	102
 #define PR_GET_PGTABLE_REPL_NODE	103
+#endif
+#ifndef PR_SET_PGTABLE_HOME
+#define PR_SET_PGTABLE_HOME		104
+#define PR_GET_PGTABLE_HOME		105
 #endif
 #ifndef PR_PGTABLE_REPL_PID
 /* PR_GET_PGTABLE_REPL's arg3 when arg2 names a process. */
@@ -46,6 +50,16 @@ int wasp_steer(pid_t tid, int node);
 
 /* The node thread @tid (0: the caller) is steered to, in *@node. */
 int wasp_steered_node(pid_t tid, int *node);
+
+/*
+ * Allocate every page table of process @pid (0: the caller) from now on
+ * on @node, or as the kernel would (WASP_NODE_AUTO). Kept across fork()
+ * and exec().
+ */
+int wasp_set_pgtable_home(pid_t pid, int node);
+
+/* The home node of @pid's page tables (0: the caller), in *@node. */
+int wasp_pgtable_home(pid_t pid, int *node);
 
 /*
  * Parse a node set as numactl writes it ("all", "0,2", "0-3", "1-2,5")

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * wasp-run: start a program with its page tables replicated, as Mitosis's
- * "numactl --pgtablerepl" does. The launcher replicates itself, then
- * executes the program (through numactl when numactl options are given):
- * with kernel.mitosis_inherit=1 exec() replicates the new address space
- * as the old one was, so the program is replicated from its first
- * instruction, and its children as that sysctl says. See wasp-run(1).
+ * "numactl --pgtablerepl" does, or placed on a home node. The launcher
+ * replicates (or places) itself, then executes the program (through
+ * numactl when numactl options are given): with kernel.mitosis_inherit=1
+ * exec() replicates the new address space as the old one was, and it
+ * always keeps the home node, so the program is replicated or placed from
+ * its first instruction, and its children as well. See wasp-run(1).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,10 +22,14 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: wasp-run [--pgtablerepl=NODES] [--steer=NODE] [numactl options] [--] PROGRAM [ARG...]\n"
-		"  -r, --pgtablerepl=NODES  replicate the page tables on NODES: all (default),\n"
-		"                           or a list such as 0,1 or 0-3 (not node 0 alone)\n"
+		"usage: wasp-run [--pgtablerepl=NODES] [--steer=NODE] [--pgtable-home=NODE]\n"
+		"                [numactl options] [--] PROGRAM [ARG...]\n"
+		"  -r, --pgtablerepl=NODES  replicate the page tables on NODES: all (default\n"
+		"                           without --pgtable-home), or a list such as 0,1 or\n"
+		"                           0-3 (not node 0 alone)\n"
 		"  -s, --steer=NODE         the program's first thread walks NODE's copy\n"
+		"  -H, --pgtable-home=NODE  allocate the program's page tables on NODE (alone:\n"
+		"                           no replication)\n"
 		"  -h, --help               this text\n"
 		"Any other option (--cpunodebind=0,1, --membind=0,1, ...) goes to numactl(8),\n"
 		"which then starts PROGRAM: numactl --pgtablerepl=all ./app becomes\n"
@@ -90,13 +95,21 @@ static int inherit_on(void)
 	return atoi(buf) == 1;
 }
 
+/* A node number for --steer or --pgtable-home; -1 if bad. */
+static int parse_node(const char *spec)
+{
+	char *end;
+	long node = strtol(spec, &end, 10);
+
+	return *end || end == spec || node < 0 || node > 4095 ? -1 : (int)node;
+}
+
 int main(int argc, char **argv)
 {
-	const char *nodes_spec = "all", *steer_spec = NULL, *val;
+	const char *nodes_spec = NULL, *steer_spec = NULL, *home_spec = NULL, *val;
 	char **numactl_args, **prog;
 	unsigned long nodes;
-	int i, n = 0, node = WASP_NODE_AUTO, inherit;
-	char *end;
+	int i, n = 0, node = WASP_NODE_AUTO, home = WASP_NODE_AUTO, inherit;
 
 	numactl_args = calloc(argc + 2, sizeof(*numactl_args));
 	if (!numactl_args)
@@ -125,6 +138,12 @@ int main(int argc, char **argv)
 			if (!steer_spec)
 				goto missing;
 			continue;
+		} else if ((!strncmp(a, "--pgtable-home", 14) && (!a[14] || a[14] == '=')) ||
+			   !strcmp(a, "-H")) {
+			home_spec = opt_value(argc, argv, &i, a);
+			if (!home_spec)
+				goto missing;
+			continue;
 		} else {
 			numactl_args[n++] = argv[i];	/* numactl's */
 			if (numactl_takes_value(a) && i + 1 < argc)
@@ -142,19 +161,38 @@ int main(int argc, char **argv)
 	}
 	prog = &argv[i];
 
-	if (wasp_parse_nodes(nodes_spec, &nodes)) {
+	/* Replication unless only a home node is asked for. */
+	if (!nodes_spec && (!home_spec || steer_spec))
+		nodes_spec = "all";
+	if (nodes_spec && wasp_parse_nodes(nodes_spec, &nodes)) {
 		fprintf(stderr, "wasp-run: bad node set '%s': all, or a list such as 0,1 or 0-3%s\n",
 			nodes_spec, strcmp(nodes_spec, "0") ? "" :
 			" (node 0 alone cannot be asked for: mask 1 means all nodes)");
 		return 2;
 	}
 	if (steer_spec) {
-		node = strtol(steer_spec, &end, 10);
-		if (*end || end == steer_spec || node < 0) {
+		node = parse_node(steer_spec);
+		if (node < 0) {
 			fprintf(stderr, "wasp-run: bad node '%s' for --steer\n", steer_spec);
 			return 2;
 		}
 	}
+	if (home_spec) {
+		home = parse_node(home_spec);
+		if (home < 0) {
+			fprintf(stderr, "wasp-run: bad node '%s' for --pgtable-home\n", home_spec);
+			return 2;
+		}
+		if (wasp_set_pgtable_home(0, home)) {
+			fprintf(stderr, "wasp-run: cannot place the page tables on node %d: %s\n",
+				home, errno == EINVAL ? "the kernel has no page-table placement, or the "
+				"node has no memory for page tables or is outside this cpuset" :
+				strerror(errno));
+			return 1;
+		}
+	}
+	if (!nodes_spec)
+		goto run;
 	inherit = inherit_on();
 	if (inherit < 0) {
 		fprintf(stderr, "wasp-run: no %s: this kernel has no page-table replication\n",
@@ -175,6 +213,7 @@ int main(int argc, char **argv)
 			errno == EINVAL ? "not one of the replicated nodes" : strerror(errno));
 		return 1;
 	}
+run:
 	if (n > 1) {
 		numactl_args[n++] = "--";
 		memcpy(&numactl_args[n], prog, (argc - i + 1) * sizeof(*prog));

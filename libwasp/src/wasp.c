@@ -70,6 +70,35 @@ int wasp_steered_node(pid_t tid, int *node)
 	return 0;
 }
 
+int wasp_set_pgtable_home(pid_t pid, int node)
+{
+	if (pid < 0 || node < WASP_NODE_AUTO) {
+		errno = EINVAL;
+		return -1;
+	}
+	return wasp_prctl(PR_SET_PGTABLE_HOME, (unsigned long)(long)node,
+			  (unsigned long)pid) ? -1 : 0;
+}
+
+int wasp_pgtable_home(pid_t pid, int *node)
+{
+	long ret;
+
+	if (pid < 0 || !node) {
+		errno = EINVAL;
+		return -1;
+	}
+	ret = wasp_prctl(PR_GET_PGTABLE_HOME, (unsigned long)pid, 0);
+	/* "No home" is -1, read as -EPERM: see wasp_steered_node(). */
+	if (ret == -1 && errno == EPERM &&
+	    wasp_prctl(PR_GET_PGTABLE_REPL, (unsigned long)pid, PR_PGTABLE_REPL_PID) >= 0)
+		ret = WASP_NODE_AUTO;
+	else if (ret == -1)
+		return -1;
+	*node = (int)ret;
+	return 0;
+}
+
 int wasp_parse_nodes(const char *spec, unsigned long *nodes)
 {
 	unsigned long mask = 0;

@@ -157,6 +157,46 @@ TEST_F(iface, launcher_refuses_clearly)
 	ASSERT_EQ(0, write_file(INHERIT_PATH, "1"));
 }
 
+/* A home node for the page tables, set and read back, kept across exec. */
+TEST_F(iface, library_and_launcher_place_the_page_tables)
+{
+	char cmd[PATH_MAX + 256], out[4096];
+	int node = 0, last = self->nodes - 1;
+
+	if (access("/proc/sys/kernel/pgtable_replication", F_OK))
+		SKIP(return, "no page-table placement in this kernel");
+	ASSERT_EQ(0, wasp_set_pgtable_home(0, last));
+	ASSERT_EQ(0, wasp_pgtable_home(0, &node));
+	EXPECT_EQ(last, node);
+	ASSERT_EQ(0, wasp_set_pgtable_home(0, WASP_NODE_AUTO));
+	ASSERT_EQ(0, wasp_pgtable_home(0, &node));
+	EXPECT_EQ(WASP_NODE_AUTO, node);
+	EXPECT_EQ(-1, wasp_set_pgtable_home(0, 62));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, wasp_pgtable_home(999999, &node));
+	EXPECT_EQ(ESRCH, errno);
+
+	/* Placed, not replicated: the program's status says so. */
+	snprintf(cmd, sizeof(cmd), "%s/libwasp/wasp-run --pgtable-home=%d -- "
+		 "sh -c 'grep -e PgtableHome: -e VmPTRepl: /proc/self/status'", built, last);
+	ASSERT_EQ(0, run(cmd, out, sizeof(out))) TH_LOG("%s: %s", cmd, out);
+	EXPECT_EQ(last, first_number_after(out, "PgtableHome:")) TH_LOG("%s", out);
+	EXPECT_EQ(0, first_number_after(out, "VmPTRepl:")) TH_LOG("%s", out);
+	/* Both: placed and replicated. */
+	snprintf(cmd, sizeof(cmd), "%s/libwasp/wasp-run -H %d --pgtablerepl=all -- "
+		 "sh -c 'grep -e PgtableHome: -e VmPTRepl: /proc/self/status'", built, last);
+	ASSERT_EQ(0, run(cmd, out, sizeof(out))) TH_LOG("%s: %s", cmd, out);
+	EXPECT_EQ(last, first_number_after(out, "PgtableHome:")) TH_LOG("%s", out);
+	EXPECT_LT(0, first_number_after(out, "VmPTRepl:")) TH_LOG("%s", out);
+	/* Refused clearly. */
+	snprintf(cmd, sizeof(cmd), "%s/libwasp/wasp-run --pgtable-home=62 true 2>&1", built);
+	EXPECT_EQ(1, run(cmd, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "cannot place")) TH_LOG("%s", out);
+	snprintf(cmd, sizeof(cmd), "%s/libwasp/wasp-run --pgtable-home=one true 2>&1", built);
+	EXPECT_EQ(2, run(cmd, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "bad node")) TH_LOG("%s", out);
+}
+
 /* Under KASAN on TCG the examples take about 15 s together. */
 TEST_F_TIMEOUT(iface, examples_run, 120)
 {
