@@ -23,6 +23,10 @@ extern "C" {
 #define PR_SET_PGTABLE_HOME		104
 #define PR_GET_PGTABLE_HOME		105
 #endif
+#ifndef PR_PGTABLE_HOME_MOVE
+/* PR_SET_PGTABLE_HOME's arg4: move the tables the process has too. */
+#define PR_PGTABLE_HOME_MOVE		1UL
+#endif
 #ifndef PR_PGTABLE_REPL_PID
 /* PR_GET_PGTABLE_REPL's arg3 when arg2 names a process. */
 #define PR_PGTABLE_REPL_PID		0x70696421UL
@@ -57,6 +61,12 @@ int wasp_steered_node(pid_t tid, int *node);
  * and exec().
  */
 int wasp_set_pgtable_home(pid_t pid, int node);
+
+/*
+ * Make @node the home of process @pid's page tables (0: the caller) and
+ * move the tables it has there now; on error nothing changed.
+ */
+int wasp_move_pgtables(pid_t pid, int node);
 
 /* The home node of @pid's page tables (0: the caller), in *@node. */
 int wasp_pgtable_home(pid_t pid, int *node);

@@ -80,6 +80,16 @@ int wasp_set_pgtable_home(pid_t pid, int node)
 			  (unsigned long)pid) ? -1 : 0;
 }
 
+int wasp_move_pgtables(pid_t pid, int node)
+{
+	if (pid < 0 || node < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return prctl(PR_SET_PGTABLE_HOME, (unsigned long)(long)node,
+		     (unsigned long)pid, PR_PGTABLE_HOME_MOVE, 0UL) ? -1 : 0;
+}
+
 int wasp_pgtable_home(pid_t pid, int *node)
 {
 	long ret;

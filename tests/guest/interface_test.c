@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
@@ -40,6 +41,17 @@ static int run(const char *cmd, char *out, size_t size)
 	}
 	status = pclose(p);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* N of "... N<node>=N ..." in a /proc/PID/pgtable_numa line; -1 if absent. */
+static long tables_on(const char *text, int node)
+{
+	char key[16];
+	const char *s;
+
+	snprintf(key, sizeof(key), " N%d=", node);
+	s = strstr(text, key);
+	return s ? strtol(s + strlen(key), NULL, 10) : -1;
 }
 
 static long first_number_after(const char *text, const char *key)
@@ -161,7 +173,8 @@ TEST_F(iface, launcher_refuses_clearly)
 TEST_F(iface, library_and_launcher_place_the_page_tables)
 {
 	char cmd[PATH_MAX + 256], out[4096];
-	int node = 0, last = self->nodes - 1;
+	int node = 0, last = self->nodes - 1, fd;
+	ssize_t len;
 
 	if (access("/proc/sys/kernel/pgtable_replication", F_OK))
 		SKIP(return, "no page-table placement in this kernel");
@@ -175,6 +188,20 @@ TEST_F(iface, library_and_launcher_place_the_page_tables)
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(-1, wasp_pgtable_home(999999, &node));
 	EXPECT_EQ(ESRCH, errno);
+	/* Moved: every table of this process on the last node. */
+	ASSERT_EQ(0, wasp_move_pgtables(0, last));
+	fd = open("/proc/self/pgtable_numa", O_RDONLY);
+	ASSERT_LE(0, fd);
+	len = read(fd, out, sizeof(out) - 1);
+	close(fd);
+	ASSERT_LT(0, len);
+	out[len] = '\0';
+	EXPECT_LT(0, tables_on(out, last)) TH_LOG("%s", out);
+	for (node = 0; node < last; node++)
+		EXPECT_EQ(0, tables_on(out, node)) TH_LOG("%s", out);
+	EXPECT_EQ(-1, wasp_move_pgtables(0, WASP_NODE_AUTO));
+	EXPECT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, wasp_set_pgtable_home(0, WASP_NODE_AUTO));
 
 	/* Placed, not replicated: the program's status says so. */
 	snprintf(cmd, sizeof(cmd), "%s/libwasp/wasp-run --pgtable-home=%d -- "
