@@ -4,6 +4,8 @@ package org.wasp.daemon.core;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.wasp.daemon.counters.CounterSource;
 import org.wasp.daemon.counters.ProcessSample;
 import org.wasp.daemon.counters.ThreadSample;
@@ -41,6 +43,35 @@ final class Sampler {
     /** Closes {@code pid}'s counters. */
     void release(int pid) {
         counters.release(pid);
+    }
+
+    /**
+     * Where the threads of a process ran this interval: their on-CPU time between {@code prev} and
+     * {@code now}, per node of the CPU each last ran on (a stat read per thread that ran). A
+     * thread without time in the samples (a replayed trace without it) counts 1 ns.
+     */
+    Map<Integer, Long> cpuTimeByNode(int pid, ProcessSample prev, ProcessSample now) {
+        Map<Integer, Long> out = new TreeMap<>();
+        for (ThreadSample t : now.threads()) {
+            ThreadSample before = prev == null ? null : prev.thread(t.tid());
+            long ns = t.onCpuNs() - (before == null ? 0 : before.onCpuNs());
+            if (ns < 0 || (ns == 0 && t.onCpuNs() > 0)) {
+                continue; // did not run (or a new thread's counter): no node to learn
+            }
+            long weight = Math.max(ns, 1);
+            proc.taskStat(pid, t.tid()).ifPresent(st -> {
+                int n = topology.nodeOfCpu(st.processor());
+                if (n >= 0) {
+                    out.merge(n, weight, Long::sum);
+                }
+            });
+        }
+        return out;
+    }
+
+    /** Where the page tables of {@code pid} are, pages per node (the kernel walks them). */
+    Map<Integer, Long> pageTableNodes(int pid) {
+        return proc.pageTableNodes(pid);
     }
 
     /** Nodes of the CPUs the threads last ran on (a stat read per thread). */

@@ -2,6 +2,7 @@
 package org.wasp.daemon.policy;
 
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * For a process that needs local page tables (its MAR and DTLB miss rate passed the thresholds,
@@ -41,7 +42,10 @@ public final class Placement {
      * @param homeShare share of the tables on the node below which they are moved there (0.5)
      */
     public record Config(Mode mode, double oneNodeShare, int hold, double homeShare) {
-        public static final Config DEFAULTS = new Config(Mode.AUTO, 0.9, 3, 0.5);
+        /** The daemon's default: replicate only, as before moves existed ({@code --placement}). */
+        public static final Config DEFAULTS = new Config(Mode.REPLICATE, 0.9, 3, 0.5);
+        /** Move or replicate, with the default shares and hold. */
+        public static final Config AUTO = new Config(Mode.AUTO, 0.9, 3, 0.5);
 
         public Config {
             if (!(oneNodeShare > 0.5 && oneNodeShare <= 1)) {
@@ -88,10 +92,11 @@ public final class Placement {
      * One interval of a process that needs local tables.
      *
      * @param cpuNs the threads' CPU time this interval per node they ran on
-     * @param tables the process's page-table pages per node
+     * @param tables the process's page-table pages per node, read only when a move is considered
+     *               (the kernel walks the tables to count them)
      * @param replicated whether it is replicated now
      */
-    public Decision step(Map<Integer, Long> cpuNs, Map<Integer, Long> tables, boolean replicated) {
+    public Decision step(Map<Integer, Long> cpuNs, Supplier<Map<Integer, Long>> tables, boolean replicated) {
         long total = cpuNs.values().stream().mapToLong(Long::longValue).sum();
         if (total <= 0) {
             return Decision.KEEP; // did not run: nothing learnt
@@ -124,8 +129,9 @@ public final class Placement {
         if (streak < cfg.hold()) {
             return Decision.KEEP; // not long enough yet: maybe a brief excursion
         }
-        long all = tables.values().stream().mapToLong(Long::longValue).sum();
-        double there = all > 0 ? (double) tables.getOrDefault(top, 0L) / all : 1;
+        Map<Integer, Long> where = tables.get();
+        long all = where.values().stream().mapToLong(Long::longValue).sum();
+        double there = all > 0 ? (double) where.getOrDefault(top, 0L) / all : 1;
         if (there >= cfg.homeShare() && !replicated) {
             return Decision.KEEP;
         }

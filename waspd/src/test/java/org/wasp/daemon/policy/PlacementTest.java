@@ -54,7 +54,8 @@ class PlacementTest {
         boolean replicated = false;
         List<String> out = new ArrayList<>();
         for (int i = 0; i < course.size(); i++) {
-            Decision d = p.step(course.get(i).cpu(), Map.of(tables, 1000L), replicated);
+            int t = tables;
+            Decision d = p.step(course.get(i).cpu(), () -> Map.of(t, 1000L), replicated);
             switch (d.kind()) {
                 case MOVE -> {
                     out.add(i + ":MOVE " + d.node());
@@ -75,50 +76,50 @@ class PlacementTest {
 
     @Test
     void threadsOnOneNodeWithTablesElsewhereMoveAfterTheHold() {
-        assertEquals(List.of("2:MOVE 1"), run(Placement.Config.DEFAULTS, 0, repeat(on(1), 10)));
+        assertEquals(List.of("2:MOVE 1"), run(Placement.Config.AUTO, 0, repeat(on(1), 10)));
     }
 
     @Test
     void tablesAlreadyThereStay() {
-        assertEquals(List.of(), run(Placement.Config.DEFAULTS, 1, repeat(on(1), 10)));
+        assertEquals(List.of(), run(Placement.Config.AUTO, 1, repeat(on(1), 10)));
     }
 
     @Test
     void threadsSpanningNodesReplicateAtOnce() {
-        assertEquals(List.of("0:REPLICATE"), run(Placement.Config.DEFAULTS, 0, repeat(spread(0, 1), 10)));
+        assertEquals(List.of("0:REPLICATE"), run(Placement.Config.AUTO, 0, repeat(spread(0, 1), 10)));
     }
 
     @Test
     void aBriefExcursionIsNotFollowed() {
         // Moved to node 1, then two intervals on node 0 (shorter than the hold of 3), then back.
         List<Interval> course = concat(repeat(on(1), 5), repeat(on(0), 2), repeat(on(1), 5));
-        assertEquals(List.of("2:MOVE 1"), run(Placement.Config.DEFAULTS, 0, course));
+        assertEquals(List.of("2:MOVE 1"), run(Placement.Config.AUTO, 0, course));
     }
 
     @Test
     void aLastingMoveOfTheThreadsIsFollowed() {
         List<Interval> course = concat(repeat(on(1), 5), repeat(on(2), 5));
-        assertEquals(List.of("2:MOVE 1", "7:MOVE 2"), run(Placement.Config.DEFAULTS, 0, course));
+        assertEquals(List.of("2:MOVE 1", "7:MOVE 2"), run(Placement.Config.AUTO, 0, course));
     }
 
     @Test
     void aReplicatedProcessWhoseThreadsSettleIsMovedInstead() {
         List<Interval> course = concat(repeat(spread(0, 1), 3), repeat(on(1), 5));
-        assertEquals(List.of("0:REPLICATE", "5:MOVE 1"), run(Placement.Config.DEFAULTS, 0, course));
+        assertEquals(List.of("0:REPLICATE", "5:MOVE 1"), run(Placement.Config.AUTO, 0, course));
     }
 
     @Test
     void aMovedProcessWhoseThreadsSpreadIsReplicated() {
         List<Interval> course = concat(repeat(on(1), 4), repeat(spread(0, 1), 2));
-        assertEquals(List.of("2:MOVE 1", "4:REPLICATE"), run(Placement.Config.DEFAULTS, 0, course));
+        assertEquals(List.of("2:MOVE 1", "4:REPLICATE"), run(Placement.Config.AUTO, 0, course));
     }
 
     @Test
     void nearlyAllOnOneNodeCountsAsOne() {
         Interval mostly = new Interval(Map.of(1, 950L, 0, 50L));
         Interval half = new Interval(Map.of(1, 850L, 0, 150L));
-        assertEquals(List.of("2:MOVE 1"), run(Placement.Config.DEFAULTS, 0, repeat(mostly, 5)));
-        assertEquals(List.of("0:REPLICATE"), run(Placement.Config.DEFAULTS, 0, repeat(half, 5)));
+        assertEquals(List.of("2:MOVE 1"), run(Placement.Config.AUTO, 0, repeat(mostly, 5)));
+        assertEquals(List.of("0:REPLICATE"), run(Placement.Config.AUTO, 0, repeat(half, 5)));
     }
 
     @Test
@@ -132,15 +133,15 @@ class PlacementTest {
 
     @Test
     void anIdleIntervalChangesNothing() {
-        Placement p = new Placement(Placement.Config.DEFAULTS);
-        assertEquals(Decision.Kind.KEEP, p.step(Map.of(), Map.of(0, 10L), false).kind());
-        assertEquals(Decision.Kind.KEEP, p.step(Map.of(1, 0L), Map.of(0, 10L), false).kind());
+        Placement p = new Placement(Placement.Config.AUTO);
+        assertEquals(Decision.Kind.KEEP, p.step(Map.of(), () -> Map.of(0, 10L), false).kind());
+        assertEquals(Decision.Kind.KEEP, p.step(Map.of(1, 0L), () -> Map.of(0, 10L), false).kind());
     }
 
     @Test
     void aRefusedMoveWaitsAnotherHold() {
-        Placement p = new Placement(Placement.Config.DEFAULTS);
-        Map<Integer, Long> tables = Map.of(0, 100L);
+        Placement p = new Placement(Placement.Config.AUTO);
+        java.util.function.Supplier<Map<Integer, Long>> tables = () -> Map.of(0, 100L);
         for (int i = 0; i < 2; i++) {
             assertEquals(Decision.Kind.KEEP, p.step(on(1).cpu(), tables, false).kind());
         }
