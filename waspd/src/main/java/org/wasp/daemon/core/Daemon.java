@@ -328,7 +328,7 @@ public final class Daemon {
             }
             return;
         }
-        Placement.Decision d = p.placement.step(sampler.cpuTimeByNode(p.pid, prev, s),
+        Placement.Decision d = p.placement.step(sampler.cpuTimeByNode(p, prev, s),
                 () -> sampler.pageTableNodes(p.pid), p.mask != ReplicationControl.OFF);
         switch (d.kind()) {
             case REPLICATE -> {

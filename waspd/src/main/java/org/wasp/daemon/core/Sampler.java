@@ -46,11 +46,13 @@ final class Sampler {
     }
 
     /**
-     * Where the threads of a process ran this interval: their on-CPU time between {@code prev} and
+     * Where the threads of {@code p} ran this interval: their on-CPU time between {@code prev} and
      * {@code now}, per node of the CPU each last ran on (a stat read per thread that ran). A
-     * thread without time in the samples (a replayed trace without it) counts 1 ns.
+     * thread without time in the samples counts 1 ns. When no sampled thread is one of the
+     * process's (a replayed trace names others), each of its listed threads counts 1 ns.
      */
-    Map<Integer, Long> cpuTimeByNode(int pid, ProcessSample prev, ProcessSample now) {
+    Map<Integer, Long> cpuTimeByNode(TrackedProcess p, ProcessSample prev, ProcessSample now) {
+        int pid = p.pid;
         Map<Integer, Long> out = new TreeMap<>();
         for (ThreadSample t : now.threads()) {
             ThreadSample before = prev == null ? null : prev.thread(t.tid());
@@ -65,6 +67,16 @@ final class Sampler {
                     out.merge(n, weight, Long::sum);
                 }
             });
+        }
+        if (out.isEmpty()) {
+            for (int tid : p.tids) {
+                proc.taskStat(pid, tid).ifPresent(st -> {
+                    int n = topology.nodeOfCpu(st.processor());
+                    if (n >= 0) {
+                        out.merge(n, 1L, Long::sum);
+                    }
+                });
+            }
         }
         return out;
     }
