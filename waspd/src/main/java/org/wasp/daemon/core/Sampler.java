@@ -3,6 +3,7 @@ package org.wasp.daemon.core;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -49,7 +50,8 @@ final class Sampler {
      * Where the threads of {@code p} ran this interval: their on-CPU time between {@code prev} and
      * {@code now}, per node of the CPU each last ran on (a stat read per thread that ran). A
      * thread without time in the samples counts 1 ns. When no sampled thread is one of the
-     * process's (a replayed trace names others), each of its listed threads counts 1 ns.
+     * process's (a replayed trace names others), its listed threads' CPU time from their stat
+     * (user + system ticks since the last call) counts instead.
      */
     Map<Integer, Long> cpuTimeByNode(TrackedProcess p, ProcessSample prev, ProcessSample now) {
         int pid = p.pid;
@@ -69,14 +71,19 @@ final class Sampler {
             });
         }
         if (out.isEmpty()) {
+            Map<Integer, Long> ticks = new HashMap<>();
             for (int tid : p.tids) {
                 proc.taskStat(pid, tid).ifPresent(st -> {
+                    ticks.put(tid, st.cpuTicks());
+                    long ran = st.cpuTicks() - p.placementTicks.getOrDefault(tid, 0L);
                     int n = topology.nodeOfCpu(st.processor());
-                    if (n >= 0) {
-                        out.merge(n, 1L, Long::sum);
+                    if (n >= 0 && ran > 0) {
+                        out.merge(n, ran, Long::sum);
                     }
                 });
             }
+            p.placementTicks.clear();
+            p.placementTicks.putAll(ticks);
         }
         return out;
     }

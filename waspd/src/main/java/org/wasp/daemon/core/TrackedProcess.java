@@ -40,6 +40,11 @@ final class TrackedProcess {
     boolean homeChanged;
     /** Whether to move or replicate its tables while it needs local ones. */
     Placement placement;
+    /**
+     * Each thread's CPU ticks (stat) when its node was last weighed for the placement, where the
+     * counters do not give its CPU time (a replayed trace).
+     */
+    final Map<Integer, Long> placementTicks = new HashMap<>();
     /** Primary page-table node from /proc/mitosis_status, -1 if unknown. */
     int pgdNode = -1;
     /** Threads the daemon forced to a node: tid to node. */
