@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongFunction;
 import org.wasp.daemon.jna.Errno;
 import org.wasp.daemon.os.IoErrors;
 import org.wasp.daemon.os.OsException;
@@ -111,7 +112,6 @@ final class Actuator {
         if (placement == null || stopped.getAsBoolean()) {
             return false;
         }
-        boolean opened = false;
         if (!p.homeChanged) {
             try {
                 p.originalHome = placement.home(p.pid);
@@ -119,23 +119,15 @@ final class Actuator {
                 return refused(p, ex);
             }
         }
-        if (journal != null) {
-            long start = startTime(p);
-            if (start < 0) {
-                return false; // Gone.
-            }
-            Journal.Entry had = entry(Journal.Entry.Kind.HOME, p.pid);
-            if (had == null || had.startTime() != start) {
-                if (!record(List.of(Journal.Entry.home(p.pid, start, p.originalHome)), p.label())) {
-                    return false;
-                }
-                opened = true;
-            }
+        int opened = journalOriginal(p, Journal.Entry.Kind.HOME,
+                start -> Journal.Entry.home(p.pid, start, p.originalHome));
+        if (opened < 0) {
+            return false;
         }
         try {
             placement.move(p.pid, node);
         } catch (OsException ex) {
-            if (opened && !p.homeChanged) {
+            if (opened > 0 && !p.homeChanged) {
                 settled(Journal.Entry.Kind.HOME, p.pid); // Nothing was changed.
             }
             return refused(p, ex);
@@ -158,29 +150,41 @@ final class Actuator {
         return false;
     }
 
+    /**
+     * Before a change of {@code p}: journals its original setting of {@code kind} (the entry
+     * {@code entry} makes from its start time) unless it is on record for this process. Returns
+     * 1 when this opened the entry, 0 when it was open (or there is no journal), -1 when the
+     * change must not be made (the process is gone, or the journal cannot be written).
+     */
+    private int journalOriginal(TrackedProcess p, Journal.Entry.Kind kind, LongFunction<Journal.Entry> entry) {
+        if (journal == null) {
+            return 0;
+        }
+        long start = startTime(p);
+        if (start < 0) {
+            return -1; // Gone.
+        }
+        Journal.Entry had = entry(kind, p.pid);
+        if (had != null && had.startTime() == start) {
+            return 0;
+        }
+        return record(List.of(entry.apply(start)), p.label()) ? 1 : -1;
+    }
+
     /** prctl with the journal and the error policy; true when it took effect. */
     private boolean apply(TrackedProcess p, long mask) {
         if (stopped.getAsBoolean()) {
             return false; // Undone (or being undone) while this tick ran: change nothing more.
         }
-        boolean opened = false;
-        if (journal != null && mask != p.originalMask) {
-            long start = startTime(p);
-            if (start < 0) {
-                return false; // Gone.
-            }
-            Journal.Entry had = entry(Journal.Entry.Kind.REPL, p.pid);
-            if (had == null || had.startTime() != start) {
-                if (!record(List.of(Journal.Entry.repl(p.pid, start, p.originalMask)), p.label())) {
-                    return false;
-                }
-                opened = true;
-            }
+        int opened = mask == p.originalMask ? 0 : journalOriginal(p, Journal.Entry.Kind.REPL,
+                start -> Journal.Entry.repl(p.pid, start, p.originalMask));
+        if (opened < 0) {
+            return false;
         }
         try {
             control.setReplication(p.pid, mask);
         } catch (OsException ex) {
-            if (opened) {
+            if (opened > 0) {
                 settled(Journal.Entry.Kind.REPL, p.pid); // Nothing was changed.
             }
             if (ex.vanished()) {
