@@ -219,10 +219,12 @@ static void *toucher(void *arg)
 
 /*
  * Forks a process named comm with one memory-touching thread pinned to each
- * online CPU (the main thread, pinned to CPU 0, sleeps). Returns its pid once
- * every thread runs; the process dies with the test.
+ * online CPU, or, with cpu >= 0, as many all pinned to cpu (the main thread,
+ * pinned to CPU 0 or cpu, sleeps; its memory and page tables are made
+ * there). Returns its pid once every thread runs; the process dies with the
+ * test.
  */
-static pid_t start_workload(const char *comm)
+static pid_t spawn_workload(const char *comm, int cpu)
 {
 	int ncpu = sysconf(_SC_NPROCESSORS_ONLN), fds[2], i;
 	pthread_t t;
@@ -238,14 +240,14 @@ static pid_t start_workload(const char *comm)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		prctl(PR_SET_NAME, comm);
 		close(fds[0]);
-		pin_to(0);
+		pin_to(cpu < 0 ? 0 : cpu);
 		work_mem = mmap(NULL, WORK_BYTES, PROT_READ | PROT_WRITE,
 				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (work_mem == MAP_FAILED)
 			_exit(1);
 		memset(work_mem, 1, WORK_BYTES);
 		for (i = 0; i < ncpu && i < MAX_TIDS - 1; i++)
-			if (pthread_create(&t, NULL, toucher, (void *)(long)i))
+			if (pthread_create(&t, NULL, toucher, (void *)(long)(cpu < 0 ? i : cpu)))
 				_exit(1);
 		sleep_ms(200);	/* let every thread reach its CPU */
 		if (write(fds[1], "r", 1) != 1)
@@ -262,6 +264,60 @@ static pid_t start_workload(const char *comm)
 	}
 	close(fds[0]);
 	return pid;
+}
+
+static pid_t start_workload(const char *comm)
+{
+	return spawn_workload(comm, -1);
+}
+
+/* The first CPU of node; -1 if it has none. */
+static int node_first_cpu(int node, int nodes)
+{
+	int cpu, ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	for (cpu = 0; cpu < ncpu; cpu++)
+		if (node_of_cpu(cpu, nodes) == node)
+			return cpu;
+	return -1;
+}
+
+/* Pins every thread of pid to cpu; 0 when all were. */
+static int pin_all(pid_t pid, int cpu)
+{
+	pid_t tids[MAX_TIDS];
+	int n = list_tids(pid, tids, MAX_TIDS), i, err = n <= 0;
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	for (i = 0; i < n; i++)
+		err |= sched_setaffinity(tids[i], sizeof(set), &set) != 0;
+	return err;
+}
+
+/*
+ * Page-table pages of pid on node from /proc/PID/pgtable_numa
+ * ("tables N0=1040 N1=3"); -1 without the file or the node.
+ */
+static long tables_on(pid_t pid, int node)
+{
+	char path[64], buf[512], key[16], *s;
+
+	snprintf(path, sizeof(path), "/proc/%d/pgtable_numa", pid);
+	if (read_file(path, buf, sizeof(buf)) < 0)
+		return -1;
+	snprintf(key, sizeof(key), " N%d=", node);
+	s = strstr(buf, key);
+	return s ? strtol(s + strlen(key), NULL, 10) : -1;
+}
+
+/* Home node of pid's page tables; -1 for none (the raw -1 reads as EPERM). */
+static long pgtable_home(pid_t pid)
+{
+	long r = prctl(105 /* PR_GET_PGTABLE_HOME */, pid, 0, 0, 0);
+
+	return r < 0 && errno == EPERM ? -1 : r;
 }
 
 static void stop_child(pid_t *pid, int sig)
@@ -832,6 +888,62 @@ TEST_F_TIMEOUT(waspd, probe_reports_matrix_for_every_node, 900)
 	}
 	ASSERT_EQ(0, kill(self->daemon, SIGTERM));
 	EXPECT_EQ(0, wait_daemon(&self->daemon, STEP_S)) show_log(self->log);
+}
+
+/*
+ * (f) --placement auto, the third action: a process whose threads all run on
+ * the last node while its page tables were made on node 0 gets them moved
+ * there (not replicated); when its threads move to node 0 for good the
+ * daemon follows them; SIGTERM puts its home node back (none), the tables
+ * stay where they are.
+ */
+TEST_F_TIMEOUT(waspd, moves_page_tables_where_threads_run, 900)
+{
+	const struct traced t[] = { { "wasp_mover", "HHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHH"
+					"HHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHH"
+					"HHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHH" } };
+	const char *args[] = { "0", "--replay", self->trace, "--interval", "1s", "--placement", "auto",
+			       "--placement-hold", "2", NULL };
+	int last = self->nodes - 1, cpu0, cpul;
+	pid_t w;
+
+	if (self->nodes < 2)
+		SKIP(return, "one node");
+	if (access("/proc/self/pgtable_numa", R_OK))
+		SKIP(return, "kernel without page-table moves (no /proc/PID/pgtable_numa)");
+	cpu0 = node_first_cpu(0, self->nodes);
+	cpul = node_first_cpu(last, self->nodes);
+	ASSERT_LE(0, cpu0);
+	ASSERT_LE(0, cpul);
+	ASSERT_EQ(0, write_trace(self->trace, t, 1));
+	w = self->work[0] = spawn_workload("wasp_mover", cpu0);
+	ASSERT_LT(0, w);
+	ASSERT_LT(0, tables_on(w, 0)) TH_LOG("tables not made on node 0");
+	ASSERT_EQ(0, pin_all(w, cpul));
+
+	self->daemon = start_daemon(self, args);
+	ASSERT_LT(0, self->daemon);
+	if (!WAIT_FOR(self, START_S, tables_on(w, last) > 0 && tables_on(w, 0) == 0)) {
+		show_log(self->log);
+		ASSERT_EQ(0, tables_on(w, 0)) TH_LOG("never moved to node %d", last);
+	}
+	TH_LOG("moved to node %d: %ld tables there", last, tables_on(w, last));
+	EXPECT_EQ(last, pgtable_home(w));
+	EXPECT_EQ(0, repl_mask(w)) TH_LOG("replicated instead of moved");
+
+	/* Its threads move to node 0 for good: followed after the hold. */
+	ASSERT_EQ(0, pin_all(w, cpu0));
+	if (!WAIT_FOR(self, STEP_S, tables_on(w, 0) > 0 && tables_on(w, last) == 0)) {
+		show_log(self->log);
+		ASSERT_EQ(0, tables_on(w, last)) TH_LOG("never followed to node 0");
+	}
+	EXPECT_EQ(0, pgtable_home(w));
+
+	/* SIGTERM: the home node it had (none) is back; the tables stay. */
+	kill(self->daemon, SIGTERM);
+	EXPECT_EQ(0, wait_daemon(&self->daemon, STEP_S)) show_log(self->log);
+	EXPECT_EQ(-1, pgtable_home(w));
+	EXPECT_LT(0, tables_on(w, 0));
 }
 
 TEST_HARNESS_MAIN

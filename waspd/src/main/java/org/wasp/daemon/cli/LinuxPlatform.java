@@ -8,6 +8,9 @@ import org.wasp.daemon.os.Affinity;
 import org.wasp.daemon.os.LinuxAffinity;
 import org.wasp.daemon.os.LinuxMemoryBinding;
 import org.wasp.daemon.os.MemoryBinding;
+import org.wasp.daemon.os.OsException;
+import org.wasp.daemon.os.PageTablePlacement;
+import org.wasp.daemon.os.PrctlPageTablePlacement;
 import org.wasp.daemon.os.PrctlReplicationControl;
 import org.wasp.daemon.os.ProcFs;
 import org.wasp.daemon.os.NotifySocket;
@@ -46,6 +49,17 @@ public final class LinuxPlatform implements Platform {
     @Override
     public ReplicationControl replication() {
         return new PrctlReplicationControl();
+    }
+
+    @Override
+    public PageTablePlacement placement() {
+        PrctlPageTablePlacement p = new PrctlPageTablePlacement();
+        try {
+            p.home(selfPid());
+            return p;
+        } catch (OsException e) {
+            return null; // EINVAL: a kernel without page-table placement
+        }
     }
 
     @Override

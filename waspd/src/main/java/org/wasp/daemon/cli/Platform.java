@@ -4,6 +4,7 @@ package org.wasp.daemon.cli;
 import org.wasp.daemon.counters.PerfApi;
 import org.wasp.daemon.os.Affinity;
 import org.wasp.daemon.os.MemoryBinding;
+import org.wasp.daemon.os.PageTablePlacement;
 import org.wasp.daemon.os.ProcFs;
 import org.wasp.daemon.os.ReplicationControl;
 import org.wasp.daemon.os.ServiceNotifier;
@@ -17,6 +18,11 @@ public interface Platform {
     ProcFs procFs();
 
     ReplicationControl replication();
+
+    /** Moving page tables (prctl 104-105); null when the kernel cannot. */
+    default PageTablePlacement placement() {
+        return null;
+    }
 
     PerfApi perf();
 

@@ -43,6 +43,7 @@ import org.wasp.daemon.os.ProcFs;
 import org.wasp.daemon.os.ReplicationControl;
 import org.wasp.daemon.os.Topology;
 import org.wasp.daemon.policy.NodeChoice;
+import org.wasp.daemon.policy.Placement;
 import org.wasp.daemon.policy.Thresholds;
 import org.wasp.daemon.probe.FixedPtl;
 import org.wasp.daemon.probe.PeriodicPtl;
@@ -139,6 +140,23 @@ public final class WaspdCommand implements Callable<Integer> {
             description = "Replicate on all memory nodes or on the nodes the process runs on (default: "
                     + "${DEFAULT-VALUE}).")
     String nodes;
+
+    @Option(names = "--placement", paramLabel = "replicate|move|auto", defaultValue = "replicate",
+            description = "What a process that needs local page tables gets: replicas (as WASP always did), its "
+                    + "tables moved to the node its threads run on, or either: moved while its threads stay on "
+                    + "one node, replicated while they span nodes (default: ${DEFAULT-VALUE}).")
+    String placement;
+
+    @Option(names = "--placement-hold", paramLabel = "N", defaultValue = "3",
+            description = "Intervals the threads must stay on one node before its tables move there, or follow "
+                    + "them to another (default: ${DEFAULT-VALUE}).")
+    int placementHold;
+
+    @Option(names = "--one-node-share", paramLabel = "FRACTION", defaultValue = "90%",
+            converter = Converters.Fraction.class,
+            description = "Share of a process's CPU time on one node that makes it that node's (default: "
+                    + "${DEFAULT-VALUE}).")
+    double oneNodeShare;
 
     @Option(names = "--min-gain", paramLabel = "FRACTION", defaultValue = "10%", converter = Converters.Fraction.class,
             description = "Steer a thread only if its PTL drops by this much (default: ${DEFAULT-VALUE}).")
@@ -382,7 +400,8 @@ public final class WaspdCommand implements Callable<Integer> {
             if (cfg.full()) {
                 ptl = startProbe(topology, proc);
             }
-            daemon = new Daemon(cfg, proc, counters, control, ptl, topology, platform.selfPid(), journal);
+            daemon = new Daemon(cfg, proc, counters, control, platform.placement(), ptl, topology, platform.selfPid(),
+                    journal);
             final Daemon d = daemon;
             if (metricsPort != null) {
                 metrics = metricsServer(d);
@@ -522,6 +541,15 @@ public final class WaspdCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        Placement.Config pl;
+        try {
+            pl = new Placement.Config(Placement.Mode.valueOf(placement.toUpperCase()), oneNodeShare, placementHold,
+                    Placement.Config.DEFAULTS.homeShare());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), placement.matches("(?i)replicate|move|auto")
+                    ? "--placement-hold must be >= 1 and --one-node-share above 50%: " + e.getMessage()
+                    : "--placement must be 'replicate', 'move' or 'auto', not '" + placement + "'");
+        }
         if (maxThreads < 1 || probeSteps < 1 || probeTrials < 1 || probeBufferMb < 0 || ptlPairs < 0
                 || probeWarmup < 0 || nodeRecheck < 1 || threadRelist < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-threads, --probe-steps, "
@@ -540,7 +568,7 @@ public final class WaspdCommand implements Callable<Integer> {
         }
         rawOverrides();
         return new DaemonConfig(mode.equals("1"), new LinkedHashSet<>(excluded), new LinkedHashSet<>(pids), dryRun,
-                adopt, adoptJournal, t, nc, minGain, nodeRecheck, threadRelist);
+                adopt, adoptJournal, t, nc, minGain, nodeRecheck, threadRelist, pl);
     }
 
     private Map<Event, Long> rawOverrides() {

@@ -13,9 +13,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongFunction;
 import org.wasp.daemon.jna.Errno;
 import org.wasp.daemon.os.IoErrors;
 import org.wasp.daemon.os.OsException;
+import org.wasp.daemon.os.PageTablePlacement;
 import org.wasp.daemon.os.ProcFs;
 import org.wasp.daemon.os.ReplicationControl;
 import org.wasp.daemon.os.parse.ProcStat;
@@ -24,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes the daemon's changes: a process's replication mask and a thread's page-table node
- * (prctl, through {@link ReplicationControl}), with the error policy (gone: skipped; denied:
+ * (prctl, through {@link ReplicationControl}), and a process's page-table home node, to which
+ * its tables are moved ({@link PageTablePlacement}), with the error policy (gone: skipped; denied:
  * reported once and the process ignored; EINVAL: reported once), and puts them back. Every
  * change away from how the daemon found a process or thread is first recorded in the
  * {@link Journal} and forced to disk, so that the next start can undo (or adopt) what a daemon
@@ -39,6 +42,8 @@ final class Actuator {
     private static final Logger LOG = LoggerFactory.getLogger(Actuator.class);
 
     private final ReplicationControl control;
+    /** Null: the kernel cannot move page tables. */
+    private final PageTablePlacement placement;
     private final ProcFs proc;
     private final Journal journal;
     private final boolean dryRun;
@@ -53,9 +58,10 @@ final class Actuator {
      * @param stopped true once the undo has begun: a tick still running changes nothing more
      * @param denied  told of a permission error on a process (it is then ignored)
      */
-    Actuator(ReplicationControl control, ProcFs proc, Journal journal, boolean dryRun, BooleanSupplier stopped,
-             BiConsumer<TrackedProcess, OsException> denied) {
+    Actuator(ReplicationControl control, PageTablePlacement placement, ProcFs proc, Journal journal, boolean dryRun,
+             BooleanSupplier stopped, BiConsumer<TrackedProcess, OsException> denied) {
         this.control = control;
+        this.placement = placement;
         this.proc = proc;
         this.journal = dryRun ? null : journal;
         this.dryRun = dryRun;
@@ -93,29 +99,92 @@ final class Actuator {
         return true;
     }
 
+    /**
+     * Moves the page tables of {@code p} to {@code node}, which becomes its home node (turn its
+     * replication off first); true when it took effect. The home node it had is journaled first
+     * and put back by {@link #restore}; the tables stay where they were moved.
+     */
+    boolean move(TrackedProcess p, int node) {
+        if (dryRun) {
+            p.home = node;
+            return true;
+        }
+        if (placement == null || stopped.getAsBoolean()) {
+            return false;
+        }
+        if (!p.homeChanged) {
+            try {
+                p.originalHome = placement.home(p.pid);
+            } catch (OsException ex) {
+                return refused(p, ex);
+            }
+        }
+        int opened = journalOriginal(p, Journal.Entry.Kind.HOME,
+                start -> Journal.Entry.home(p.pid, start, p.originalHome));
+        if (opened < 0) {
+            return false;
+        }
+        try {
+            placement.move(p.pid, node);
+        } catch (OsException ex) {
+            if (opened > 0 && !p.homeChanged) {
+                settled(Journal.Entry.Kind.HOME, p.pid); // Nothing was changed.
+            }
+            return refused(p, ex);
+        }
+        p.home = node;
+        p.homeChanged = true;
+        return true;
+    }
+
+    /** A move the kernel refused: why, once for EINVAL; false. */
+    private boolean refused(TrackedProcess p, OsException ex) {
+        if (ex.vanished()) {
+            return false;
+        }
+        if (ex.denied()) {
+            denied.accept(p, ex);
+        } else {
+            LOG.warn("pid {}: page tables not moved: {}", p.label(), ex.getMessage());
+        }
+        return false;
+    }
+
+    /**
+     * Before a change of {@code p}: journals its original setting of {@code kind} (the entry
+     * {@code entry} makes from its start time) unless it is on record for this process. Returns
+     * 1 when this opened the entry, 0 when it was open (or there is no journal), -1 when the
+     * change must not be made (the process is gone, or the journal cannot be written).
+     */
+    private int journalOriginal(TrackedProcess p, Journal.Entry.Kind kind, LongFunction<Journal.Entry> entry) {
+        if (journal == null) {
+            return 0;
+        }
+        long start = startTime(p);
+        if (start < 0) {
+            return -1; // Gone.
+        }
+        Journal.Entry had = entry(kind, p.pid);
+        if (had != null && had.startTime() == start) {
+            return 0;
+        }
+        return record(List.of(entry.apply(start)), p.label()) ? 1 : -1;
+    }
+
     /** prctl with the journal and the error policy; true when it took effect. */
     private boolean apply(TrackedProcess p, long mask) {
         if (stopped.getAsBoolean()) {
             return false; // Undone (or being undone) while this tick ran: change nothing more.
         }
-        boolean opened = false;
-        if (journal != null && mask != p.originalMask) {
-            long start = startTime(p);
-            if (start < 0) {
-                return false; // Gone.
-            }
-            Journal.Entry had = entry(Journal.Entry.Kind.REPL, p.pid);
-            if (had == null || had.startTime() != start) {
-                if (!record(List.of(Journal.Entry.repl(p.pid, start, p.originalMask)), p.label())) {
-                    return false;
-                }
-                opened = true;
-            }
+        int opened = mask == p.originalMask ? 0 : journalOriginal(p, Journal.Entry.Kind.REPL,
+                start -> Journal.Entry.repl(p.pid, start, p.originalMask));
+        if (opened < 0) {
+            return false;
         }
         try {
             control.setReplication(p.pid, mask);
         } catch (OsException ex) {
-            if (opened) {
+            if (opened > 0) {
                 settled(Journal.Entry.Kind.REPL, p.pid); // Nothing was changed.
             }
             if (ex.vanished()) {
@@ -275,6 +344,27 @@ final class Actuator {
                 unsteer(p, true);
             }
         }
+        restoreHome(p);
+    }
+
+    /** Puts back the home node of {@code p}'s page tables (they stay where they were moved). */
+    private void restoreHome(TrackedProcess p) {
+        if (!p.homeChanged || placement == null) {
+            return;
+        }
+        try {
+            placement.setHome(p.pid, p.originalHome);
+            settled(Journal.Entry.Kind.HOME, p.pid);
+            p.homeChanged = false;
+            LOG.info("pid {}: page-table home node restored to {}", p.label(),
+                    p.originalHome == PageTablePlacement.NONE ? "none" : Integer.toString(p.originalHome));
+        } catch (OsException ex) {
+            if (ex.vanished()) {
+                settled(Journal.Entry.Kind.HOME, p.pid);
+            } else {
+                LOG.warn("pid {}: could not restore the page-table home node: {}", p.label(), ex.getMessage());
+            }
+        }
     }
 
     /**
@@ -334,6 +424,11 @@ final class Actuator {
             if (repl != null && !maskFirst) {
                 settleOne(repl, why);
             }
+            for (Journal.Entry e : es) {
+                if (e.kind() == Journal.Entry.Kind.HOME) {
+                    settleOne(e, why);
+                }
+            }
         }
     }
 
@@ -348,6 +443,14 @@ final class Actuator {
                 control.setReplication(e.pid(), e.original());
                 LOG.info("{}: replication restored to {} ({})", describe(e),
                         e.original() == 0 ? "off" : "mask " + e.original(), why);
+            } else if (e.kind() == Journal.Entry.Kind.HOME) {
+                if (placement == null) {
+                    LOG.warn("{}: cannot restore its page-table home node: no page-table placement", describe(e));
+                    return;
+                }
+                placement.setHome(e.pid(), (int) e.original());
+                LOG.info("{}: page-table home node restored to {} ({})", describe(e),
+                        e.original() == PageTablePlacement.NONE ? "none" : Long.toString(e.original()), why);
             } else {
                 control.steer(e.tid(), (int) e.original());
                 LOG.info("{}: page-table node restored to {} ({})", describe(e),
@@ -364,12 +467,12 @@ final class Actuator {
     }
 
     private static String describe(Journal.Entry e) {
-        return e.kind() == Journal.Entry.Kind.REPL ? "pid " + e.pid() : "pid " + e.pid() + " tid " + e.tid();
+        return e.kind() == Journal.Entry.Kind.NODE ? "pid " + e.pid() + " tid " + e.tid() : "pid " + e.pid();
     }
 
     /** Whether the task the entry names is still the one it was: same id, same start time. */
     private boolean sameTask(Journal.Entry e) {
-        Optional<ProcStat> st = e.kind() == Journal.Entry.Kind.REPL ? proc.stat(e.pid()) : proc.taskStat(e.pid(), e.tid());
+        Optional<ProcStat> st = e.kind() == Journal.Entry.Kind.NODE ? proc.taskStat(e.pid(), e.tid()) : proc.stat(e.pid());
         return st.isPresent() && st.get().startTime() == e.startTime();
     }
 

@@ -12,6 +12,7 @@ import org.wasp.daemon.counters.CounterSource;
 import org.wasp.daemon.counters.EventSelection;
 import org.wasp.daemon.counters.ProcessSample;
 import org.wasp.daemon.os.OsException;
+import org.wasp.daemon.os.PageTablePlacement;
 import org.wasp.daemon.os.ProcFs;
 import org.wasp.daemon.os.ReplicationControl;
 import org.wasp.daemon.os.Topology;
@@ -20,6 +21,7 @@ import org.wasp.daemon.os.parse.MitosisStatus;
 import org.wasp.daemon.os.parse.ProcStat;
 import org.wasp.daemon.policy.Hysteresis;
 import org.wasp.daemon.policy.NodeRecheck;
+import org.wasp.daemon.policy.Placement;
 import org.wasp.daemon.policy.PtlMatrix;
 import org.wasp.daemon.policy.ThreadListing;
 import org.wasp.daemon.policy.Verdict;
@@ -59,6 +61,7 @@ public final class Daemon {
     private long enables;
     private long disables;
     private long steers;
+    private long moves;
     private volatile StatusSnapshot snapshot;
 
     /** A daemon without a journal (dry runs, benchmarks). */
@@ -73,7 +76,17 @@ public final class Daemon {
      */
     public Daemon(DaemonConfig cfg, ProcFs proc, CounterSource counters, ReplicationControl control, PtlSource ptl,
                   Topology topology, int selfPid, Journal journal) {
-        this.cfg = cfg;
+        this(cfg, proc, counters, control, null, ptl, topology, selfPid, journal);
+    }
+
+    /**
+     * @param placement moves page tables; null: the kernel cannot, and processes are only
+     *                  replicated whatever {@link DaemonConfig#placement()} says
+     */
+    public Daemon(DaemonConfig cfg, ProcFs proc, CounterSource counters, ReplicationControl control,
+                  PageTablePlacement placement, PtlSource ptl, Topology topology, int selfPid, Journal journal) {
+        this.cfg = placement == null && cfg.placement().mode() != Placement.Mode.REPLICATE
+                ? cfg.withPlacement(Placement.Config.DEFAULTS) : cfg;
         this.proc = proc;
         this.counters = counters;
         this.control = control;
@@ -81,8 +94,13 @@ public final class Daemon {
         this.selfPid = selfPid;
         this.discovery = new Discovery(cfg, proc, counters, selfPid);
         this.sampler = new Sampler(proc, counters, topology);
-        this.decider = new Decider(cfg, topology);
-        this.actuator = new Actuator(control, proc, journal, cfg.dryRun(), gate::stopped, this::reportDenied);
+        this.decider = new Decider(this.cfg, topology);
+        if (this.cfg != cfg) {
+            LOG.warn("--placement {}: this kernel cannot move page tables; replicating only",
+                    cfg.placement().mode().name().toLowerCase());
+        }
+        this.actuator = new Actuator(control, placement, proc, journal, cfg.dryRun(), gate::stopped,
+                this::reportDenied);
         this.snapshot = StatusSnapshot.empty(modeName(), cfg.dryRun());
     }
 
@@ -147,8 +165,10 @@ public final class Daemon {
     }
 
     private TrackedProcess newProcess(int pid, long startTime, String comm, long mask) {
-        return new TrackedProcess(pid, startTime, comm, new Hysteresis(cfg.thresholds(), mask != 0), mask,
+        TrackedProcess p = new TrackedProcess(pid, startTime, comm, new Hysteresis(cfg.thresholds(), mask != 0), mask,
                 new NodeRecheck(cfg.nodeRecheck()), new ThreadListing(cfg.threadRelist()));
+        p.placement = new Placement(cfg.placement());
+        return p;
     }
 
     /**
@@ -174,7 +194,13 @@ public final class Daemon {
                 new ThreadListing(cfg.threadRelist()));
         p.mask = mask;
         p.changed = repl != null;
+        p.placement = new Placement(cfg.placement());
         for (Journal.Entry e : entries) {
+            if (e.kind() == Journal.Entry.Kind.HOME) {
+                p.homeChanged = true;
+                p.originalHome = (int) e.original();
+                continue;
+            }
             if (e.kind() != Journal.Entry.Kind.NODE) {
                 continue;
             }
@@ -257,8 +283,13 @@ public final class Daemon {
             forget(pid);
             return;
         }
+        ProcessSample prev = p.last;
         Verdict v = decider.step(p, s);
         if (v == null) {
+            return;
+        }
+        if (cfg.placement().mode() != Placement.Mode.REPLICATE) {
+            place(p, prev, s, tids, v);
             return;
         }
         if (v.action() == Verdict.Action.ENABLE) {
@@ -274,6 +305,57 @@ public final class Daemon {
                 disables++;
             } else {
                 p.hysteresis.reset(true);
+            }
+        }
+    }
+
+    /**
+     * --placement move or auto: while {@code p} needs local page tables (its hysteresis is on),
+     * its placement decides each interval whether to replicate it or to move its tables to the
+     * node its threads run on (turning replication off first). When it no longer needs them its
+     * replication goes off; moved tables stay where they are.
+     */
+    private void place(TrackedProcess p, ProcessSample prev, ProcessSample s, List<Integer> tids, Verdict v) {
+        if (v.action() == Verdict.Action.DISABLE || !p.hysteresis.on()) {
+            p.placement.reset();
+            if (v.action() == Verdict.Action.DISABLE && p.mask != ReplicationControl.OFF) {
+                decider.disabling(p, v);
+                if (actuator.unreplicate(p)) {
+                    disables++;
+                } else {
+                    p.hysteresis.reset(true);
+                }
+            }
+            return;
+        }
+        Placement.Decision d = p.placement.step(sampler.cpuTimeByNode(p, prev, s),
+                () -> sampler.pageTableNodes(p.pid), p.mask != ReplicationControl.OFF);
+        switch (d.kind()) {
+            case REPLICATE -> {
+                BitSet running = decider.needsRunningNodes() ? sampler.runningNodes(p.pid, tids) : new BitSet();
+                if (actuator.replicate(p, decider.enableMask(p, running, new Verdict(Verdict.Action.ENABLE,
+                        d.reason())))) {
+                    enables++;
+                } else {
+                    p.placement.reset();
+                }
+            }
+            case MOVE -> {
+                decider.moving(p, d);
+                if (p.mask != ReplicationControl.OFF) {
+                    if (!actuator.unreplicate(p)) {
+                        p.placement.reset();
+                        return;
+                    }
+                    disables++;
+                }
+                if (actuator.move(p, d.node())) {
+                    moves++;
+                } else {
+                    p.placement.reset();
+                }
+            }
+            case KEEP -> {
             }
         }
     }
@@ -386,17 +468,18 @@ public final class Daemon {
         List<StatusSnapshot.Proc> procs = new ArrayList<>();
         for (TrackedProcess p : tracked.values()) {
             boolean counted = p.last != null && !p.last.threads().isEmpty();
-            if (!counted && p.mask == ReplicationControl.OFF && p.steered.isEmpty()) {
+            if (!counted && p.mask == ReplicationControl.OFF && p.steered.isEmpty() && p.home < 0) {
                 continue; // Nothing measured (e.g. not in a replayed trace) and nothing changed.
             }
             procs.add(new StatusSnapshot.Proc(p.pid, p.comm, p.metrics.mar(), p.metrics.missRate(), p.mask, p.changed,
                     Map.copyOf(p.steered), p.metrics.coverage(), p.lowCoverageDecision, p.metrics.threads(),
-                    p.hysteresis.streak()));
+                    p.hysteresis.streak(), p.home));
         }
         PtlMatrix m = cfg.full() && ptl != null ? ptl.latest().orElse(null) : null;
         Optional<EventSelection> ev = counters.events();
         return new StatusSnapshot(System.currentTimeMillis(), selfPid, modeName(), cfg.dryRun(),
                 counters.monitoredThreads(), procs, m, enables, disables, steers,
-                ev.map(EventSelection::table).orElse("replay"), ev.map(EventSelection::why).orElse("recorded trace"));
+                ev.map(EventSelection::table).orElse("replay"), ev.map(EventSelection::why).orElse("recorded trace"),
+                null, moves);
     }
 }

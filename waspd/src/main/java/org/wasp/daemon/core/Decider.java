@@ -9,6 +9,7 @@ import org.wasp.daemon.os.ReplicationControl;
 import org.wasp.daemon.os.parse.CpuList;
 import org.wasp.daemon.policy.MetricsCalculator;
 import org.wasp.daemon.policy.NodeChoice;
+import org.wasp.daemon.policy.Placement;
 import org.wasp.daemon.policy.ProcessMetrics;
 import org.wasp.daemon.policy.PtlMatrix;
 import org.wasp.daemon.policy.Steering;
@@ -75,6 +76,11 @@ final class Decider {
         LOG.info("pid {}: replication off -> on (nodes {}){}: {}{}", p.label(), maskName(mask), dry(), v.reason(),
                 coverageNote(p));
         return mask;
+    }
+
+    void moving(TrackedProcess p, Placement.Decision d) {
+        LOG.info("pid {}: page tables -> node {}{}{}: {}{}", p.label(), d.node(),
+                p.mask != ReplicationControl.OFF ? " (replication off)" : "", dry(), d.reason(), coverageNote(p));
     }
 
     void disabling(TrackedProcess p, Verdict v) {

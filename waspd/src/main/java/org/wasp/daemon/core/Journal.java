@@ -51,10 +51,15 @@ public final class Journal implements AutoCloseable {
 
     /** What an open entry says: which process or thread, and its setting before the daemon changed it. */
     public record Entry(Kind kind, int pid, int tid, long startTime, long original) {
-        public enum Kind { REPL, NODE }
+        /** A process's replication mask, a thread's page-table node, a process's page-table home node. */
+        public enum Kind { REPL, NODE, HOME }
 
         static Entry repl(int pid, long startTime, long originalMask) {
             return new Entry(Kind.REPL, pid, pid, startTime, originalMask);
+        }
+
+        static Entry home(int pid, long startTime, int originalHome) {
+            return new Entry(Kind.HOME, pid, pid, startTime, originalHome);
         }
 
         static Entry node(int pid, int tid, long startTime, int originalNode) {
@@ -67,13 +72,19 @@ public final class Journal implements AutoCloseable {
         }
 
         String line() {
-            return kind == Kind.REPL ? "repl " + pid + " " + startTime + " " + original
-                    : "node " + pid + " " + tid + " " + startTime + " " + original;
+            return switch (kind) {
+                case REPL -> "repl " + pid + " " + startTime + " " + original;
+                case HOME -> "home " + pid + " " + startTime + " " + original;
+                case NODE -> "node " + pid + " " + tid + " " + startTime + " " + original;
+            };
         }
 
         String doneLine() {
-            return kind == Kind.REPL ? "repl-done " + pid + " " + startTime
-                    : "node-done " + pid + " " + tid + " " + startTime;
+            return switch (kind) {
+                case REPL -> "repl-done " + pid + " " + startTime;
+                case HOME -> "home-done " + pid + " " + startTime;
+                case NODE -> "node-done " + pid + " " + tid + " " + startTime;
+            };
         }
     }
 
@@ -170,6 +181,19 @@ public final class Journal implements AutoCloseable {
                             Integer.parseInt(f[4]));
                     open.put(e.key(), e);
                 }
+                case "home" -> {
+                    if (f.length != 4) {
+                        return false;
+                    }
+                    Entry e = Entry.home(Integer.parseInt(f[1]), Long.parseLong(f[2]), Integer.parseInt(f[3]));
+                    open.put(e.key(), e);
+                }
+                case "home-done" -> {
+                    if (f.length != 3) {
+                        return false;
+                    }
+                    close(open, new Key(Entry.Kind.HOME, Integer.parseInt(f[1])), Long.parseLong(f[2]));
+                }
                 case "repl-done" -> {
                     if (f.length != 3) {
                         return false;
@@ -228,7 +252,7 @@ public final class Journal implements AutoCloseable {
         return skipped;
     }
 
-    /** The open entry of process (REPL) or thread (NODE) {@code id}, or null. */
+    /** The open entry of process (REPL, HOME) or thread (NODE) {@code id}, or null. */
     public Entry entry(Entry.Kind kind, int id) {
         return open.get(new Key(kind, id));
     }

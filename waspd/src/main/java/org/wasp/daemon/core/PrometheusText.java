@@ -25,10 +25,11 @@ public final class PrometheusText {
         b.append("waspd_dry_run ").append(s.dryRun() ? 1 : 0).append('\n');
         head(b, "waspd_monitored_threads", "gauge", "Threads with open counters.");
         b.append("waspd_monitored_threads ").append(s.monitoredThreads()).append('\n');
-        head(b, "waspd_decisions_total", "counter", "Replication and steering changes made (decided, in a dry run).");
+        head(b, "waspd_decisions_total", "counter", "Replication, steering and page-table move changes made (decided, in a dry run).");
         b.append("waspd_decisions_total{action=\"enable\"} ").append(s.enables()).append('\n');
         b.append("waspd_decisions_total{action=\"disable\"} ").append(s.disables()).append('\n');
         b.append("waspd_decisions_total{action=\"steer\"} ").append(s.steers()).append('\n');
+        b.append("waspd_decisions_total{action=\"move\"} ").append(s.moves()).append('\n');
         head(b, "waspd_errors_total", "counter", "Failed operations by kind: permission_denied (EPERM/EACCES on a "
                 + "process), kernel_refused (EINVAL from a replication prctl), replication (other prctl errors), "
                 + "counters (other counter read errors), status_file (status file not written).");

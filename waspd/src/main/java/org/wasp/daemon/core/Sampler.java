@@ -3,7 +3,10 @@ package org.wasp.daemon.core;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.wasp.daemon.counters.CounterSource;
 import org.wasp.daemon.counters.ProcessSample;
 import org.wasp.daemon.counters.ThreadSample;
@@ -41,6 +44,53 @@ final class Sampler {
     /** Closes {@code pid}'s counters. */
     void release(int pid) {
         counters.release(pid);
+    }
+
+    /**
+     * Where the threads of {@code p} ran this interval: their on-CPU time between {@code prev} and
+     * {@code now}, per node of the CPU each last ran on (a stat read per thread that ran). A
+     * thread without time in the samples counts 1 ns. When no sampled thread is one of the
+     * process's (a replayed trace names others), its listed threads' CPU time from their stat
+     * (user + system ticks since the last call) counts instead.
+     */
+    Map<Integer, Long> cpuTimeByNode(TrackedProcess p, ProcessSample prev, ProcessSample now) {
+        int pid = p.pid;
+        Map<Integer, Long> out = new TreeMap<>();
+        for (ThreadSample t : now.threads()) {
+            ThreadSample before = prev == null ? null : prev.thread(t.tid());
+            long ns = t.onCpuNs() - (before == null ? 0 : before.onCpuNs());
+            if (ns < 0 || (ns == 0 && t.onCpuNs() > 0)) {
+                continue; // did not run (or a new thread's counter): no node to learn
+            }
+            long weight = Math.max(ns, 1);
+            proc.taskStat(pid, t.tid()).ifPresent(st -> {
+                int n = topology.nodeOfCpu(st.processor());
+                if (n >= 0) {
+                    out.merge(n, weight, Long::sum);
+                }
+            });
+        }
+        if (out.isEmpty()) {
+            Map<Integer, Long> ticks = new HashMap<>();
+            for (int tid : p.tids) {
+                proc.taskStat(pid, tid).ifPresent(st -> {
+                    ticks.put(tid, st.cpuTicks());
+                    long ran = st.cpuTicks() - p.placementTicks.getOrDefault(tid, 0L);
+                    int n = topology.nodeOfCpu(st.processor());
+                    if (n >= 0 && ran > 0) {
+                        out.merge(n, ran, Long::sum);
+                    }
+                });
+            }
+            p.placementTicks.clear();
+            p.placementTicks.putAll(ticks);
+        }
+        return out;
+    }
+
+    /** Where the page tables of {@code pid} are, pages per node (the kernel walks them). */
+    Map<Integer, Long> pageTableNodes(int pid) {
+        return proc.pageTableNodes(pid);
     }
 
     /** Nodes of the CPUs the threads last ran on (a stat read per thread). */

@@ -20,7 +20,8 @@ public final class StatusJson {
         b.append("  \"counter_events\": {\"table\": ").append(str(s.eventTable())).append(", \"why\": ")
                 .append(str(s.eventWhy())).append("},\n");
         b.append("  \"decisions\": {\"enable\": ").append(s.enables()).append(", \"disable\": ")
-                .append(s.disables()).append(", \"steer\": ").append(s.steers()).append("},\n");
+                .append(s.disables()).append(", \"steer\": ").append(s.steers()).append(", \"move\": ")
+                .append(s.moves()).append("},\n");
         b.append("  \"policy\": ");
         if (s.policy() == null) {
             b.append("null,\n");
@@ -45,6 +46,7 @@ public final class StatusJson {
                     .append(", \"low_coverage_decision\": ").append(p.lowCoverageDecision())
                     .append(", \"threads\": ").append(p.threads())
                     .append(", \"hold\": ").append(p.hold())
+                    .append(", \"pgtable_home\": ").append(p.home())
                     .append(", \"changed_by_waspd\": ").append(p.changedByDaemon())
                     .append(", \"steered\": {");
             String s2 = "";

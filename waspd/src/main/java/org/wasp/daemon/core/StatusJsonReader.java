@@ -32,7 +32,8 @@ public final class StatusJsonReader {
             procs.add(new StatusSnapshot.Proc((int) num(p.get("pid")), str(p.get("comm")), num(p.get("mar_per_s")),
                     num(p.get("dtlb_miss_rate")), (long) num(p.get("replication_mask")),
                     bool(p.get("changed_by_waspd")), steered, cov == null ? 1 : num(cov),
-                    bool(p.get("low_coverage_decision")), (int) num(p.get("threads")), (int) num(p.get("hold"))));
+                    bool(p.get("low_coverage_decision")), (int) num(p.get("threads")), (int) num(p.get("hold")),
+                    p.containsKey("pgtable_home") ? (int) num(p.get("pgtable_home")) : -1));
         }
         PtlMatrix ptl = null;
         if (root.get("ptl_ns") instanceof List<?> rows) {
@@ -55,7 +56,7 @@ public final class StatusJsonReader {
         return new StatusSnapshot((long) num(root.get("time_ms")), (int) num(root.get("pid")), str(root.get("mode")),
                 bool(root.get("dry_run")), (int) num(root.get("monitored_threads")), procs, ptl,
                 (long) num(dec.get("enable")), (long) num(dec.get("disable")), (long) num(dec.get("steer")),
-                str(ev.get("table")), str(ev.get("why")), policy);
+                str(ev.get("table")), str(ev.get("why")), policy, (long) num(dec.get("move")));
     }
 
     private static Map<?, ?> map(Object o) {

@@ -10,6 +10,7 @@ import org.wasp.daemon.counters.ProcessSample;
 import org.wasp.daemon.os.TaskStatFile;
 import org.wasp.daemon.policy.Hysteresis;
 import org.wasp.daemon.policy.NodeRecheck;
+import org.wasp.daemon.policy.Placement;
 import org.wasp.daemon.policy.ThreadListing;
 import org.wasp.daemon.policy.ProcessMetrics;
 import org.wasp.daemon.policy.PtlMatrix;
@@ -31,6 +32,19 @@ final class TrackedProcess {
     final long originalMask;
     /** The daemon changed this process's replication and must restore originalMask on shutdown. */
     boolean changed;
+    /** Where the daemon moved its page tables (their home node), -1 if it did not. */
+    int home = -1;
+    /** The home node it had before the daemon's first move, put back on shutdown. */
+    int originalHome = -1;
+    /** The daemon moved its page tables and must restore originalHome on shutdown. */
+    boolean homeChanged;
+    /** Whether to move or replicate its tables while it needs local ones. */
+    Placement placement;
+    /**
+     * Each thread's CPU ticks (stat) when its node was last weighed for the placement, where the
+     * counters do not give its CPU time (a replayed trace).
+     */
+    final Map<Integer, Long> placementTicks = new HashMap<>();
     /** Primary page-table node from /proc/mitosis_status, -1 if unknown. */
     int pgdNode = -1;
     /** Threads the daemon forced to a node: tid to node. */

@@ -12,7 +12,9 @@ public final class Errno {
     public static final int EINTR = 4;
     public static final int E2BIG = 7;
     public static final int EBADF = 9;
+    public static final int ENOMEM = 12;
     public static final int EACCES = 13;
+    public static final int EBUSY = 16;
     public static final int ENODEV = 19;
     public static final int EINVAL = 22;
     public static final int ENFILE = 23;
@@ -29,7 +31,9 @@ public final class Errno {
             case EINTR: return "EINTR";
             case E2BIG: return "E2BIG";
             case EBADF: return "EBADF";
+            case ENOMEM: return "ENOMEM";
             case EACCES: return "EACCES";
+            case EBUSY: return "EBUSY";
             case ENODEV: return "ENODEV";
             case EINVAL: return "EINVAL";
             case ENFILE: return "ENFILE";

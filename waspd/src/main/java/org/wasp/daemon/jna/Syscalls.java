@@ -20,6 +20,11 @@ public final class Syscalls {
     public static final int PR_GET_PGTABLE_REPL = 101;
     public static final int PR_SET_PGTABLE_REPL_NODE = 102;
     public static final int PR_GET_PGTABLE_REPL_NODE = 103;
+    /** Set/get the home node of a process's page tables (kernel patches 0017, 0019). */
+    public static final int PR_SET_PGTABLE_HOME = 104;
+    public static final int PR_GET_PGTABLE_HOME = 105;
+    /** PR_SET_PGTABLE_HOME's arg4: also move the tables the process has. */
+    public static final long PR_PGTABLE_HOME_MOVE = 1;
     /** PR_GET_PGTABLE_REPL's arg3 when arg2 names a process (without it: the caller). */
     public static final long PR_PGTABLE_REPL_PID = 0x70696421L;
 

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -24,6 +25,7 @@ import java.util.regex.Pattern;
 import org.wasp.daemon.os.parse.CpuList;
 import org.wasp.daemon.os.parse.MitosisStatus;
 import org.wasp.daemon.os.parse.NodeMeminfo;
+import org.wasp.daemon.os.parse.PgtableNuma;
 import org.wasp.daemon.os.parse.ProcStat;
 
 /**
@@ -127,6 +129,15 @@ public class ProcFs {
         } catch (IOException | UncheckedIOException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Where process {@code pid}'s page tables are, pages per node (/proc/PID/pgtable_numa: the
+     * kernel walks them when it is read). Empty when the process is gone or the kernel has no
+     * such file.
+     */
+    public Map<Integer, Long> pageTableNodes(int pid) {
+        return lines(root.resolve("proc/" + pid + "/pgtable_numa")).map(PgtableNuma::tables).orElse(Map.of());
     }
 
     /**

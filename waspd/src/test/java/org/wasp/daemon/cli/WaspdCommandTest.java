@@ -89,7 +89,7 @@ class WaspdCommandTest {
         for (String s : new String[] {"MODE", "-x", "-i", "--interval", "--pid", "--dry-run", "--once", "--replay",
             "--record", "--mar-threshold", "--miss-threshold", "--hold-on", "--margin", "--status", "--metrics-port",
             "Exit codes", "4", "kernel without page-table replication", "another waspd is running", "--run-dir",
-            "--adopt-journal"}) {
+            "--adopt-journal", "--placement", "--placement-hold", "--one-node-share"}) {
             assertTrue(h.contains(s), "help lacks " + s);
         }
     }
@@ -107,6 +107,12 @@ class WaspdCommandTest {
         assertOneLineError("unknown event 'nope'");
         assertEquals(ExitCodes.USAGE, run("1", "--replay", dir.resolve("missing.rec").toString()));
         assertOneLineError("no such file");
+        assertEquals(ExitCodes.USAGE, run("1", "--placement", "migrate"));
+        assertOneLineError("--placement must be 'replicate', 'move' or 'auto', not 'migrate'");
+        assertEquals(ExitCodes.USAGE, run("1", "--placement", "auto", "--placement-hold", "0"));
+        assertOneLineError("--placement-hold must be >= 1");
+        assertEquals(ExitCodes.USAGE, run("1", "--placement", "auto", "--one-node-share", "40%"));
+        assertOneLineError("--one-node-share above 50%");
     }
 
     @Test

@@ -38,6 +38,23 @@ class JournalTest {
     }
 
     @Test
+    void aHomeNodeEntryIsKeptApartFromTheMask() throws Exception {
+        Journal j = Journal.open(dir);
+        j.changing(List.of(Journal.Entry.repl(500, 77, 0), Journal.Entry.home(500, 77, -1)));
+        assertEquals(Journal.Entry.home(500, 77, -1), j.entry(Journal.Entry.Kind.HOME, 500));
+        j.restored(Journal.Entry.Kind.REPL, 500);
+        j.sync();
+        Journal again = Journal.open(dir);
+        assertEquals(List.of(Journal.Entry.home(500, 77, -1)), again.recovered(), "the mask restored, the home not");
+        again.restored(Journal.Entry.Kind.HOME, 500);
+        again.close();
+        List<Journal.Entry> out = new java.util.ArrayList<>();
+        Journal.read(Path.of("j"), Journal.withCrc("home 7 70 1") + Journal.withCrc("home-done 7 71")
+                + Journal.withCrc("home 8 80 -1") + Journal.withCrc("home-done 8 80"), out, new java.util.ArrayList<>());
+        assertEquals(List.of(Journal.Entry.home(7, 70, 1)), out, "closed only by the same task's done line");
+    }
+
+    @Test
     void aDoneLineClosesOnlyTheSameTask() {
         List<Journal.Entry> out = new java.util.ArrayList<>();
         List<String> skipped = new java.util.ArrayList<>();

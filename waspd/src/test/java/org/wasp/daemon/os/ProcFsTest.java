@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wasp.daemon.os.parse.CpuList;
@@ -24,6 +25,15 @@ class ProcFsTest {
         assertEquals(List.of(4242, 4243, 4244, 4245), p.tasks(4242));
         assertEquals("my (weird) app)", p.stat(777).orElseThrow().comm());
         assertTrue(p.stat(2).orElseThrow().kernelThread());
+    }
+
+    @Test
+    void readsWhereAProcessesPageTablesAre() throws Exception {
+        ProcFs p = fixture("procroot");
+        assertEquals(Map.of(0, 13L, 1, 0L), p.pageTableNodes(4242));
+        assertEquals(Map.of(0, 14L, 1, 0L), p.pageTableNodes(777));
+        assertEquals(Map.of(), p.pageTableNodes(2), "no file: a kernel without it, or a kernel thread");
+        assertEquals(Map.of(), p.pageTableNodes(99999), "gone");
     }
 
     @Test

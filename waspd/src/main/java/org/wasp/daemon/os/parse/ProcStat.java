@@ -11,8 +11,10 @@ import java.nio.ByteBuffer;
  * @param startTime  when the task started, in clock ticks after boot (field 22): with the pid, it
  *                   names one process or thread for good, as a pid alone does not once reused
  * @param processor  CPU the task last ran on (field 39)
+ * @param cpuTicks   CPU time it used, user and system, in clock ticks (fields 14 and 15)
  */
-public record ProcStat(int pid, String comm, char state, long flags, int numThreads, long startTime, int processor) {
+public record ProcStat(int pid, String comm, char state, long flags, int numThreads, long startTime, int processor,
+                       long cpuTicks) {
     public static final long KTHREAD = 0x00200000L;
 
     public boolean kernelThread() {
@@ -85,6 +87,7 @@ public record ProcStat(int pid, String comm, char state, long flags, int numThre
         int numThreads = 0;
         long startTime = 0;
         int processor = 0;
+        long cpuTicks = 0;
         int field = 2;
         int i = close + 1;
         int n = line.length();
@@ -105,6 +108,8 @@ public record ProcStat(int pid, String comm, char state, long flags, int numThre
                 state = line.charAt(start);
             } else if (field == 9) {
                 flags = Long.parseLong(line, start, i, 10);
+            } else if (field == 14 || field == 15) {
+                cpuTicks += Long.parseLong(line, start, i, 10);
             } else if (field == 20) {
                 numThreads = Integer.parseInt(line, start, i, 10);
             } else if (field == 22) {
@@ -113,6 +118,6 @@ public record ProcStat(int pid, String comm, char state, long flags, int numThre
                 processor = Integer.parseInt(line, start, i, 10);
             }
         }
-        return new ProcStat(pid, comm, state, flags, numThreads, startTime, processor);
+        return new ProcStat(pid, comm, state, flags, numThreads, startTime, processor, cpuTicks);
     }
 }

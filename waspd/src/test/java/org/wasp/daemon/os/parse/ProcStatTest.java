@@ -21,6 +21,7 @@ class ProcStatTest {
         assertEquals(13, s.numThreads());
         assertEquals(25, s.startTime());
         assertEquals(1, s.processor());
+        assertEquals(69 + 397, s.cpuTicks(), "utime + stime");
         assertFalse(s.kernelThread());
     }
 
@@ -32,6 +33,7 @@ class ProcStatTest {
         assertEquals('R', s.state());
         assertEquals(30, s.startTime());
         assertEquals(3, s.processor());
+        assertEquals(2, s.cpuTicks(), "fields counted after a comm with parentheses");
     }
 
     @Test
