@@ -31,7 +31,8 @@ usage: ${0##*/} [--no-java] [--no-kernel] [--targets "guest debug dist"] [--node
   --dist-nodes LIST   the same for the dist kernel (default: "2pti")
   --mm-nodes LIST  node counts of the guests that run the kernel's own mm
                    selftests, unreplicated and then with every process
-                   replicated (tests/guest/mm-selftests.sh) (default: "2 4")
+                   replicated (tests/guest/mm-selftests.sh) (default: 2;
+                   "2 4" with --extended)
   --debug-mm-nodes LIST  the same on the debug kernel (default: none;
                    "2" with --extended)
   --extended       also the long runs: every step of the series built whole
@@ -79,12 +80,13 @@ done
 
 if (( extended )); then
 	export WASP_STRESS_SECONDS=${WASP_STRESS_SECONDS:-600} WASP_MM_SET=extended
+	[ "$mm_nodes" = default ] && mm_nodes="2 4"
 	[ "$debug_mm_nodes" = default ] && debug_mm_nodes=2
 	[ "$debug_nodes" = default ] && debug_nodes="2 2tiers"
 fi
 # a CI run stays under 60 minutes (docs/testing.md)
 [ "$debug_nodes" = default ] && debug_nodes=2
-[ "$mm_nodes" = default ] && mm_nodes="2 4"
+[ "$mm_nodes" = default ] && mm_nodes=2
 [ "$debug_mm_nodes" = default ] && debug_mm_nodes=
 
 results=$WASP_CACHE/results
@@ -224,7 +226,11 @@ guest_programs() {
 			continue
 		fi
 		case $guest:$target:${p##*/} in
-		*la57:*:pgtable_repl*|*la57:*:boot_test) echo "$p" ;;
+		# 5-level paging: what walks or copies whole trees; with
+		# --extended every replication program
+		*la57:*:pgtable_repl_test|*la57:*:pgtable_repl_ad_test|*la57:*:pgtable_repl_stress|\
+		*la57:*:pgtable_repl_home_test|*la57:*:boot_test) echo "$p" ;;
+		*la57:*:pgtable_repl*) if (( extended )); then echo "$p"; fi ;;
 		*la57:*:*) ;;
 		*pti:*:pgtable_repl*|*pti:*:boot_test|*pti:*:key_toggle_test|*pti:*:interface_test) echo "$p" ;;
 		*pti:*:*) ;;
