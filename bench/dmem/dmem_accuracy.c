@@ -36,18 +36,6 @@ static void die(const char *what)
 	exit(1);
 }
 
-static void set(const char *name, long val)
-{
-	char path[256], num[32];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", target, name);
-	snprintf(num, sizeof(num), "%ld", val);
-	f = fopen(path, "w");
-	if (!f || fputs(num, f) < 0 || fclose(f))
-		die(path);
-}
-
 static void set_str(const char *name, const char *val)
 {
 	char path[256];
@@ -57,6 +45,14 @@ static void set_str(const char *name, const char *val)
 	f = fopen(path, "w");
 	if (!f || fputs(val, f) < 0 || fclose(f))
 		die(path);
+}
+
+static void set(const char *name, long val)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%ld", val);
+	set_str(name, num);
 }
 
 static long stat_of(const char *name)
