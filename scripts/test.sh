@@ -40,7 +40,8 @@ usage: ${0##*/} [--no-java] [--no-kernel] [--targets "guest debug dist"] [--node
                    the replication stress for 10 minutes
                    per guest instead of 20 s, the slow mm selftests, the mm
                    selftests on 4 nodes and on the debug kernel, swap and
-                   the deployment test in the debug guests (see
+                   the deployment test in the debug guests, the mm
+                   selftests under the disaggregated-memory emulator (see
                    docs/testing.md for the times)
   --bochs          also the PCID run under Bochs (scripts/bochs-run.sh: the
                    bochs kernel, about 5 minutes of emulation on an idle
@@ -430,6 +431,21 @@ if (( kernel )); then
 				--timeout 3000 --log "$results/console-$target-mm-$n.log" -- \
 				"$WASP_ROOT/tests/guest/mm-selftests.sh" "$mmtests"
 		done
+		# The same programs with every process they start emulated by the
+		# disaggregated-memory emulator (about 15 minutes): --extended.
+		if (( extended )) && [ "$target" = guest ]; then
+			name="$target, 2 nodes, mm selftests under the dmem emulator"
+			step "in-guest tests: $name"
+			tap=$results/mm-dmem-$target.tap
+			key=$(inputs_key "$name $WASP_EXPECT_RELEASE $WASP_EXPECT_UTS ${WASP_MM_SET:-}" \
+				"$obj/arch/x86/boot/bzImage" "$mmtests" "$WASP_ROOT/scripts/vm-run.sh" \
+				"$WASP_ROOT/scripts/lib.sh" "$WASP_ROOT/tests/guest/mm-selftests.sh" \
+				"$WASP_ROOT/tests/guest/mm-selftests-dmem.sh")
+			reuse_passed "guest ($name)" "$key" "$tap" ||
+				guest_run "$name" "$key" "$tap" --target "$target" --nodes 2 "${mm_args[@]}" \
+					--timeout 3000 --log "$results/console-$target-mm-dmem.log" -- \
+					"$WASP_ROOT/tests/guest/mm-selftests-dmem.sh" "$mmtests"
+		fi
 	done
 fi
 
