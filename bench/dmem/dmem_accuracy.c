@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The disaggregated-memory emulator's accuracy: for each number of touched
- * pages, latency and bandwidth, the measured time of a fetch against the
- * model (latency + 4096 B / bandwidth), and its own cost with no delay.
+ * pages, latency, bandwidth and repay_late, the measured time of a fetch
+ * against the model (latency + 4096 B / bandwidth), its own cost with no
+ * delay, and the lateness of waits the emulator saw and made up.
  *
  * usage: dmem_accuracy [-p PAGES,...] [-l NS,...] [-b BYTES_PER_S,...]
- *                      [-r READS] [-k LOCAL_KB]
+ *                      [-m REPAY_LATE,...] [-r READS] [-k LOCAL_KB]
  * Run as root in a kernel with CONFIG_DMEM_EMULATOR; prints one
  * Markdown table row a setting.
  *
@@ -140,21 +141,24 @@ static long *parse_list(const char *s, int *count)
 int main(int argc, char **argv)
 {
 	const char *pl = "500,5000", *ll = "0,100000,1000000", *bl = "0";
-	long *pages, *lat, *bw, reads = 5000, local_kb = 64, max = 0;
-	int np, nl, nb, i, j, k, opt;
+	const char *ml = "0";
+	long *pages, *lat, *bw, *repay, reads = 5000, local_kb = 64, max = 0;
+	long n, late, repaid;
+	int np, nl, nb, nm, i, j, k, m, opt;
 	unsigned long long *t, med, mean, own, own_mean;
 	char pid[32];
 	struct stat st;
 
-	while ((opt = getopt(argc, argv, "p:l:b:r:k:")) != -1) {
+	while ((opt = getopt(argc, argv, "p:l:b:r:k:m:")) != -1) {
 		switch (opt) {
 		case 'p': pl = optarg; break;
 		case 'l': ll = optarg; break;
 		case 'b': bl = optarg; break;
 		case 'r': reads = atol(optarg); break;
 		case 'k': local_kb = atol(optarg); break;
+		case 'm': ml = optarg; break;
 		default:
-			fprintf(stderr, "usage: %s [-p PAGES,...] [-l NS,...] [-b BYTES_PER_S,...] [-r READS] [-k LOCAL_KB]\n",
+			fprintf(stderr, "usage: %s [-p PAGES,...] [-l NS,...] [-b BYTES_PER_S,...] [-m REPAY_LATE,...] [-r READS] [-k LOCAL_KB]\n",
 				argv[0]);
 			return 2;
 		}
@@ -166,6 +170,7 @@ int main(int argc, char **argv)
 	pages = parse_list(pl, &np);
 	lat = parse_list(ll, &nl);
 	bw = parse_list(bl, &nb);
+	repay = parse_list(ml, &nm);
 	for (i = 0; i < np; i++)
 		if (pages[i] > max)
 			max = pages[i];
@@ -183,27 +188,37 @@ int main(int argc, char **argv)
 	snprintf(pid, sizeof(pid), "%d", getpid());
 	set_str("pid", pid);
 
-	printf("| pages | latency (ns) | bandwidth (B/s) | model (ns) | median (ns) | error | mean (ns) | error | no-delay cost (ns) |\n");
-	printf("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+	printf("| pages | latency (ns) | bandwidth (B/s) | repay_late | model (ns) | median (ns) | error | mean (ns) | error | no-delay cost (ns) | late (ns/fetch) | made up (ns/fetch) |\n");
+	printf("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
 	for (i = 0; i < np; i++) {
 		set("latency_ns", 0);
 		set("bandwidth_bps", 0);
 		if (measure(pages[i], reads, t, &own, &own_mean) < 0)
 			fprintf(stderr, "dmem_accuracy: not every read fetched\n");
 		for (j = 0; j < nl; j++) {
-			for (k = 0; k < nb; k++) {
-				double model = lat[j] + (bw[k] ? PAGE * 1e9 / bw[k] : 0);
+			for (k = 0; k < nb * nm; k++) {
+				long b = bw[k / nm];
+				double model = lat[j] + (b ? PAGE * 1e9 / b : 0);
 
+				m = k % nm;
 				if (!model)
 					continue;
 				set("latency_ns", lat[j]);
-				set("bandwidth_bps", bw[k]);
-				if (measure(pages[i], reads, t, &med, &mean) < 0)
+				set("bandwidth_bps", b);
+				set("repay_late", repay[m]);
+				late = stat_of("late_ns");
+				repaid = stat_of("repaid_ns");
+				n = measure(pages[i], reads, t, &med, &mean);
+				if (n < 0)
 					fprintf(stderr, "dmem_accuracy: not every read fetched\n");
-				printf("| %ld | %ld | %ld | %.0f | %llu | %+.1f%% | %llu | %+.1f%% | %llu |\n",
-				       pages[i], lat[j], bw[k], model, med,
+				n = labs(n);
+				late = stat_of("late_ns") - late;
+				repaid = stat_of("repaid_ns") - repaid;
+				printf("| %ld | %ld | %ld | %ld | %.0f | %llu | %+.1f%% | %llu | %+.1f%% | %llu | %ld | %ld |\n",
+				       pages[i], lat[j], b, repay[m], model, med,
 				       100 * (med - model) / model, mean,
-				       100 * (mean - model) / model, own);
+				       100 * (mean - model) / model, own,
+				       n ? late / n : 0, n ? repaid / n : 0);
 				fflush(stdout);
 			}
 		}
