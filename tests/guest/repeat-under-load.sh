@@ -38,7 +38,12 @@ fails=0
 for ((i = 1; i <= runs; i++)); do
 	for case in "$@"; do
 		start=$SECONDS
-		if ! out=$("$prog" -t "$case" 2>&1) || ! grep -q '^ok 1 ' <<<"$out"; then
+		out=$("$prog" -t "$case" 2>&1)
+		if grep -q '^1\.\.0$' <<<"$out"; then
+			echo "${0##*/}: $prog has no case $case" >&2
+			exit 2
+		fi
+		if ! grep -q '^ok 1 ' <<<"$out"; then
 			fails=$((fails + 1))
 			echo "# run $i: $case failed after $((SECONDS - start)) s"
 			grep -v '^#  RUN\|^TAP\|^1\.\.\|Starting' <<<"$out"
